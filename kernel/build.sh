@@ -1,0 +1,166 @@
+#!/bin/bash
+# Build the test kernel: unpack the pinned Debian linux-source-6.12 into the
+# cache, apply kernel/patches/series, make kernel/vb2-heap part of the tree,
+# merge kernel/configs/*.config and build bzImage and modules.
+#
+# Every step is keyed on the content of its inputs, so an unchanged tree
+# rebuilds nothing and a changed patch, fragment or vb2-heap file rebuilds
+# only what depends on it.
+set -euo pipefail
+. "$(dirname "$0")/paths.sh"
+
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+VB2_DIR=drivers/media/common/videobuf2/dma-heap
+JOBS=${JOBS:-$(nproc)}
+
+die() { echo "kernel/build.sh: $*" >&2; exit 1; }
+log() { echo ">>> $*"; }
+git_k() { git -C "$KSRC" -c user.name=vb2-heap -c user.email=vb2-heap@localhost "$@"; }
+hash_files() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+check_source_package() {
+	local have
+	have=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed; run 'make deps'"
+	if [ "$have" != "$KERNEL_VERSION" ]; then
+		echo "!!! kernel/VERSION pins $KERNEL_VERSION but linux-source-6.12 $have is installed" >&2
+		echo "!!! (the pinned version is gone from the archive?) building $have instead" >&2
+	fi
+	echo "$have"
+}
+
+unpack_source() {
+	local version=$1 stamp=$KSRC/.git/vb2heap-base
+	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$version" ] && return
+	log "unpacking linux-source-6.12 $version into $KSRC"
+	rm -rf "$KSRC" "$KOUT"
+	mkdir -p "$KSRC"
+	tar -xf "$TARBALL" -C "$KSRC" --strip-components=1
+	git_k init -q
+	git_k add -A -f
+	git_k commit -q -m "Debian linux-source-6.12 $version"
+	git_k tag -f base >/dev/null
+	echo "$version" >"$stamp"
+}
+
+series_patches() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$VB2HEAP_TOP/kernel/patches/series"
+}
+
+# git reset only rewrites files whose content differs, so files the old and
+# new series do not touch keep their timestamps and their objects.
+apply_patches() {
+	local stamp=$KSRC/.git/vb2heap-patches files=() p want
+	while read -r p; do
+		[ -f "$VB2HEAP_TOP/kernel/patches/$p" ] || die "series lists missing patch $p"
+		files+=("$VB2HEAP_TOP/kernel/patches/$p")
+	done < <(series_patches)
+	want=$(hash_files "$VB2HEAP_TOP/kernel/patches/series" "${files[@]}")
+	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && return
+	log "applying kernel/patches/series (${#files[@]} patches)"
+	git_k am --abort >/dev/null 2>&1 || true
+	git_k reset -q --hard base
+	git_k clean -q -fd -e /.git
+	rm -f "$stamp"
+	for p in "${files[@]}"; do
+		git_k am -q --whitespace=error-all "$p" ||
+			die "patch $(basename "$p") does not apply"
+	done
+	echo "$want" >"$stamp"
+}
+
+# Copies only files whose content changed, so make sees fresh timestamps on
+# exactly those; the Kconfig/Makefile hooks are added once per patched tree.
+sync_vb2_heap() {
+	local src=$VB2HEAP_TOP/kernel/vb2-heap hdr
+	[ -f "$src/Kconfig" ] || return 0
+	mkdir -p "$KSRC/$VB2_DIR"
+	rsync -rc --delete --exclude include/ --exclude '*.o' --exclude '*.ko' \
+		--exclude '.*' --exclude '*.mod*' --exclude Module.symvers \
+		--exclude modules.order "$src/" "$KSRC/$VB2_DIR/"
+	for hdr in "$src"/include/media/*.h; do
+		[ -e "$hdr" ] || continue
+		rsync -c "$hdr" "$KSRC/include/media/"
+	done
+	grep -q "$VB2_DIR/Kconfig" "$KSRC/drivers/media/common/videobuf2/Kconfig" ||
+		printf '\nsource "%s/Kconfig"\n' "$VB2_DIR" \
+			>>"$KSRC/drivers/media/common/videobuf2/Kconfig"
+	grep -q 'dma-heap/' "$KSRC/drivers/media/common/videobuf2/Makefile" ||
+		printf 'obj-y += dma-heap/\n' \
+			>>"$KSRC/drivers/media/common/videobuf2/Makefile"
+}
+
+# Fragments are merged on a defconfig base; an option a fragment asks for but
+# Kconfig drops (a typo, a missing dependency) is an error, not a warning.
+configure() {
+	local stamp=$KOUT/.vb2heap-config want frags=("$VB2HEAP_TOP"/kernel/configs/*.config)
+	want=$(hash_files "${frags[@]}" "$KSRC/.git/vb2heap-patches" \
+		$(find "$VB2HEAP_TOP/kernel/vb2-heap" -name Kconfig))
+	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && [ -f "$KOUT/.config" ] && return
+	log "configuring: x86_64_defconfig + kvm_guest.config + ${frags[*]##*/}"
+	mkdir -p "$KOUT"
+	local old=$KOUT/.config.vb2heap-old
+	[ -f "$KOUT/.config" ] && cp "$KOUT/.config" "$old"
+	make -s -C "$KSRC" O="$KOUT" x86_64_defconfig >/dev/null
+	(cd "$KSRC" && scripts/kconfig/merge_config.sh -m -O "$KOUT" "$KOUT/.config" \
+		"$(kvm_guest_fragment)" "${frags[@]}" >/dev/null)
+	make -s -C "$KSRC" O="$KOUT" olddefconfig >/dev/null
+	check_fragments "${frags[@]}"
+	# An identical result must not look newer than the objects built from it.
+	if [ -f "$old" ] && cmp -s "$old" "$KOUT/.config"; then
+		touch -r "$old" "$KOUT/.config"
+	fi
+	rm -f "$old"
+	echo "$want" >"$stamp"
+}
+
+kvm_guest_fragment() {
+	local f
+	for f in arch/x86/configs/kvm_guest.config kernel/configs/kvm_guest.config; do
+		[ -f "$KSRC/$f" ] && { echo "$f"; return; }
+	done
+	die "kvm_guest.config not found in the kernel tree"
+}
+
+check_fragments() {
+	local line sym val bad=0
+	while IFS= read -r line; do
+		if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+			sym=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+			grep -qxF "$sym=$val" "$KOUT/.config" && continue
+		elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+			sym=${BASH_REMATCH[1]}
+			grep -qE "^$sym=[ym]$" "$KOUT/.config" || continue
+		else
+			continue
+		fi
+		echo "kernel/build.sh: config fragment asks for '$line', got '$(grep -E "^(# )?$sym[= ]" "$KOUT/.config" || echo unset)'" >&2
+		bad=1
+	done < <(cat "$@")
+	[ $bad = 0 ] || die "config fragments not satisfied"
+}
+
+build() {
+	log "building bzImage and modules (-j$JOBS)"
+	make -s -C "$KSRC" O="$KOUT" -j"$JOBS" bzImage modules
+	local kver
+	kver=$(kernel_release)
+	# modules_install rewrites every module; skip it when nothing was relinked.
+	if [ ! -f "$KMODROOT/lib/modules/$kver/modules.dep" ] ||
+		[ -n "$(find "$KOUT" -name '*.ko' -newer "$KMODROOT/lib/modules/$kver/modules.dep" -print -quit)" ] ||
+		[ "$KOUT/modules.order" -nt "$KMODROOT/lib/modules/$kver/modules.dep" ]; then
+		log "installing modules for $kver"
+		rm -rf "$KMODROOT"
+		make -s -C "$KSRC" O="$KOUT" INSTALL_MOD_PATH="$KMODROOT" \
+			INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
+	fi
+	make -s -C "$KSRC" O="$KOUT" INSTALL_HDR_PATH="$KHDR" headers_install
+	log "kernel $kver ready: $KOUT/arch/x86/boot/bzImage"
+}
+
+version=$(check_source_package)
+unpack_source "$version"
+apply_patches
+sync_vb2_heap
+configure
+build

@@ -1,0 +1,17 @@
+# shellcheck shell=bash
+# Where the build caches live; sourced by every script that needs them.
+# Override the whole cache with VB2HEAP_CACHE.
+
+VB2HEAP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VB2HEAP_CACHE=${VB2HEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vb2-heap}
+KERNEL_VERSION=$(<"$VB2HEAP_TOP/kernel/VERSION")
+
+KSRC=$VB2HEAP_CACHE/linux/src           # patched source tree (a git repository)
+KOUT=$VB2HEAP_CACHE/linux/build         # O= build directory
+KMODROOT=$VB2HEAP_CACHE/linux/modroot   # INSTALL_MOD_PATH, shared with the VM
+KHDR=$VB2HEAP_CACHE/linux/headers       # installed uAPI headers for test programs
+ROOTFS=$VB2HEAP_CACHE/rootfs/trixie     # the VM's Debian userland
+
+kernel_release() {
+	cat "$KOUT/include/config/kernel.release"
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Build the VM's Debian 13 (trixie) userland with debootstrap into the cache.
+# The tree is rebuilt only when tests/vm/rootfs.packages changes; the guest
+# init script is refreshed on every call because that costs nothing.
+set -euo pipefail
+. "$(dirname "$0")/../../kernel/paths.sh"
+
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+PKGLIST=$VB2HEAP_TOP/tests/vm/rootfs.packages
+STAMP=$ROOTFS/.vb2heap-packages
+
+want=$(sha256sum <"$PKGLIST" | cut -d' ' -f1)
+if [ ! -f "$STAMP" ] || [ "$(<"$STAMP")" != "$want" ]; then
+	pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PKGLIST" | paste -sd,)
+	echo ">>> debootstrap trixie into $ROOTFS ($pkgs)"
+	rm -rf "$ROOTFS.new"
+	mkdir -p "$(dirname "$ROOTFS")"
+	if ! debootstrap --variant=minbase --include="$pkgs" trixie \
+		"$ROOTFS.new" "$MIRROR" >"$ROOTFS.new.log" 2>&1; then
+		tail -n 30 "$ROOTFS.new.log" >&2
+		echo "mkrootfs.sh: debootstrap failed, full log in $ROOTFS.new.log" >&2
+		exit 1
+	fi
+	chroot "$ROOTFS.new" apt-get clean
+	echo vb2heap-vm >"$ROOTFS.new/etc/hostname"
+	: >"$ROOTFS.new/etc/fstab"
+	echo "$want" >"$ROOTFS.new/.vb2heap-packages"
+	rm -rf "$ROOTFS"
+	mv "$ROOTFS.new" "$ROOTFS"
+	mv "$ROOTFS.new.log" "$ROOTFS.log"
+fi
+
+# The kernel execs init from the root filesystem before any other share is
+# mounted, so the init script has to live inside the tree itself.
+install -m 0755 "$VB2HEAP_TOP/tests/vm/guest-init" "$ROOTFS/sbin/vb2heap-init.new"
+if cmp -s "$ROOTFS/sbin/vb2heap-init.new" "$ROOTFS/sbin/vb2heap-init"; then
+	rm "$ROOTFS/sbin/vb2heap-init.new"
+else
+	mv "$ROOTFS/sbin/vb2heap-init.new" "$ROOTFS/sbin/vb2heap-init"
+fi
+echo ">>> rootfs ready: $ROOTFS"
