@@ -7,7 +7,7 @@
 # rebuilds nothing and a changed patch, fragment or vb2-heap file rebuilds
 # only what depends on it.
 set -euo pipefail
-. "$(dirname "$0")/paths.sh"
+. "$(dirname "$0")/../scripts/paths.sh"
 
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 VB2_DIR=drivers/media/common/videobuf2/dma-heap

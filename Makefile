@@ -1,0 +1,40 @@
+# vb2-heap: see README.md. Every target installs what it needs first.
+SHELL := /bin/bash
+KHDR := $(shell . scripts/paths.sh && echo "$$KHDR")
+CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror
+
+.PHONY: all deps kernel rootfs tests vm check demo clean
+
+all: kernel rootfs tests
+
+deps:
+	@scripts/deps.sh
+
+kernel: deps
+	@kernel/build.sh
+
+rootfs: deps
+	@tests/vm/mkrootfs.sh
+
+# Test programs run in the VM; they build against the patched kernel's uAPI.
+TEST_PROGS := build/tests/dma-heap-test
+
+tests: kernel
+	@$(MAKE) --no-print-directory $(TEST_PROGS)
+
+build/tests/%: tests/heaps/%.c $(KHDR)/include/linux/dma-heap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $<
+
+vm: kernel rootfs
+	@test -n "$(CMD)" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
+	@tests/vm/run -- bash -c '$(subst ','\'',$(CMD))'
+
+check: kernel rootfs tests
+	@tests/check
+
+demo: kernel rootfs tests
+	@tests/vm/run scripts/demo.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,42 @@
+#!/bin/bash
+# 'make demo', inside the VM: what a newcomer should see first.
+set -euo pipefail
+
+section() { printf '\n== %s\n' "$*"; }
+
+video_node_of() { # DRIVER: the first video node the driver registered
+	local sys
+	for sys in /sys/class/video4linux/video*; do
+		[ "$(basename "$(readlink "$sys/device/driver")")" = "$1" ] &&
+			{ echo "/dev/$(basename "$sys")"; return; }
+	done
+	echo "no video node from $1" >&2
+	return 1
+}
+
+section "kernel $(uname -r); dma-buf heaps it offers (/dev/dma_heap):"
+for heap in /dev/dma_heap/*; do
+	case ${heap##*/} in
+	system) echo "  system    pages from the buddy allocator, not contiguous" ;;
+	*) echo "  ${heap##*/}  the default CMA area, contiguous ($(awk '/CmaTotal/ {print $2/1024 " MiB"}' /proc/meminfo))" ;;
+	esac
+done
+
+section "loading vim2m, the virtual mem2mem scaler (stock allocator: vb2-vmalloc)"
+modprobe vim2m
+dev=$(video_node_of vim2m)
+v4l2-ctl -d "$dev" --info | sed -n 's/^\t\(Driver name\|Card type\)/  \1/p'
+
+section "streaming 30 frames through $dev with v4l2-ctl (MMAP in, MMAP out)"
+v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
+	--set-fmt-video=width=640,height=480,pixelformat=RGBP \
+	--stream-mmap --stream-out-mmap --stream-count=30 2>&1 | tail -n 2
+
+section "the same device under GStreamer: videotestsrc ! v4l2convert ! fakesink"
+gst-launch-1.0 -q videotestsrc num-buffers=30 \
+	! video/x-raw,format=RGB16,width=640,height=480 \
+	! v4l2convert ! video/x-raw,format=RGB16,width=320,height=240 \
+	! fakesink sync=false && echo "  30 frames scaled 640x480 -> 320x240 by vim2m"
+
+section "done: vim2m streamed with videobuf2's stock allocator."
+echo "vb2-heap will let it and other drivers allocate from the heaps above."

@@ -1,0 +1,7 @@
+#!/bin/bash
+# In-VM suite: the dma-buf heaps the kernel offers allocate, map and free.
+. tests/lib/results.sh
+
+for heap in system reserved; do
+	check "heaps/$heap" build/tests/dma-heap-test "$heap"
+done
