@@ -26,9 +26,12 @@ build/tests/%: tests/heaps/%.c $(KHDR)/include/linux/dma-heap.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $<
 
+# $(value) keeps make from expanding the $ of shell code in CMD.
+VM_CMD = $(subst ','\'',$(value CMD))
+
 vm: kernel rootfs
-	@test -n "$(CMD)" || { echo "usage: make vm CMD='command'" >&2; exit 2; }
-	@tests/vm/run -- bash -c '$(subst ','\'',$(CMD))'
+	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
+	@tests/vm/run -- bash -c '$(VM_CMD)'
 
 check: kernel rootfs tests
 	@tests/check

@@ -12,6 +12,8 @@ set -euo pipefail
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 VB2_DIR=drivers/media/common/videobuf2/dma-heap
 JOBS=${JOBS:-$(nproc)}
+# Set but empty, so setlocalversion does not append "+" for the git tree.
+export LOCALVERSION=
 
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
 log() { echo ">>> $*"; }

@@ -25,15 +25,16 @@ done
 section "loading vim2m, the virtual mem2mem scaler (stock allocator: vb2-vmalloc)"
 modprobe vim2m
 dev=$(video_node_of vim2m)
-v4l2-ctl -d "$dev" --info | sed -n 's/^\t\(Driver name\|Card type\)/  \1/p'
+v4l2-ctl -d "$dev" --info | sed -n '/^Driver Info/,/^\t[^ ]*Bus info/s/^\t\(Driver name\|Card type\)/  \1/p'
 
 section "streaming 30 frames through $dev with v4l2-ctl (MMAP in, MMAP out)"
 v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
 	--set-fmt-video=width=640,height=480,pixelformat=RGBP \
-	--stream-mmap --stream-out-mmap --stream-count=30 2>&1 | tail -n 2
+	--stream-mmap --stream-out-mmap --stream-count=30 2>&1 |
+	grep -oE '[0-9.]+ fps' | tail -n 1 | sed 's/^/  30 frames converted RGB565 -> RGB565 at /'
 
 section "the same device under GStreamer: videotestsrc ! v4l2convert ! fakesink"
-gst-launch-1.0 -q videotestsrc num-buffers=30 \
+gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 \
 	! video/x-raw,format=RGB16,width=640,height=480 \
 	! v4l2convert ! video/x-raw,format=RGB16,width=320,height=240 \
 	! fakesink sync=false && echo "  30 frames scaled 640x480 -> 320x240 by vim2m"
