@@ -45,19 +45,15 @@ unpack_source() {
 	echo "$version" >"$stamp"
 }
 
-series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$VB2HEAP_TOP/kernel/patches/series"
-}
-
 # git reset only rewrites files whose content differs, so files the old and
 # new series do not touch keep their timestamps and their objects.
 apply_patches() {
 	local stamp=$KSRC/.git/vb2heap-patches files=() p want
 	while read -r p; do
-		[ -f "$VB2HEAP_TOP/kernel/patches/$p" ] || die "series lists missing patch $p"
-		files+=("$VB2HEAP_TOP/kernel/patches/$p")
+		[ -f "$p" ] || die "series lists missing patch ${p##*/}"
+		files+=("$p")
 	done < <(series_patches)
-	want=$(hash_files "$VB2HEAP_TOP/kernel/patches/series" "${files[@]}")
+	want=$(series_hash)
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && return
 	log "applying kernel/patches/series (${#files[@]} patches)"
 	git_k am --abort >/dev/null 2>&1 || true
@@ -66,30 +62,21 @@ apply_patches() {
 	rm -f "$stamp"
 	for p in "${files[@]}"; do
 		git_k am -q --whitespace=error-all "$p" ||
-			die "patch $(basename "$p") does not apply"
+			die "patch ${p##*/} does not apply"
 	done
 	echo "$want" >"$stamp"
 }
 
 # Copies only files whose content changed, so make sees fresh timestamps on
-# exactly those; the Kconfig/Makefile hooks are added once per patched tree.
+# exactly those. The Kconfig and Makefile lines that hook the directory into
+# videobuf2 are a patch of the series.
 sync_vb2_heap() {
-	local src=$VB2HEAP_TOP/kernel/vb2-heap hdr
-	[ -f "$src/Kconfig" ] || return 0
+	local src=$VB2HEAP_TOP/kernel/vb2-heap
 	mkdir -p "$KSRC/$VB2_DIR"
 	rsync -rc --delete --exclude include/ --exclude '*.o' --exclude '*.ko' \
 		--exclude '.*' --exclude '*.mod*' --exclude Module.symvers \
 		--exclude modules.order "$src/" "$KSRC/$VB2_DIR/"
-	for hdr in "$src"/include/media/*.h; do
-		[ -e "$hdr" ] || continue
-		rsync -c "$hdr" "$KSRC/include/media/"
-	done
-	grep -q "$VB2_DIR/Kconfig" "$KSRC/drivers/media/common/videobuf2/Kconfig" ||
-		printf '\nsource "%s/Kconfig"\n' "$VB2_DIR" \
-			>>"$KSRC/drivers/media/common/videobuf2/Kconfig"
-	grep -q 'dma-heap/' "$KSRC/drivers/media/common/videobuf2/Makefile" ||
-		printf 'obj-y += dma-heap/\n' \
-			>>"$KSRC/drivers/media/common/videobuf2/Makefile"
+	rsync -rc "$src/include/media/" "$KSRC/include/media/"
 }
 
 # Fragments are merged on a defconfig base; an option a fragment asks for but

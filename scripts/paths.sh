@@ -15,3 +15,15 @@ ROOTFS=$VB2HEAP_CACHE/rootfs/trixie     # the VM's Debian userland
 kernel_release() {
 	cat "$KOUT/include/config/kernel.release"
 }
+
+# The patches kernel/patches/series lists, in order, as absolute paths.
+series_patches() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$VB2HEAP_TOP/kernel/patches/|" \
+		"$VB2HEAP_TOP/kernel/patches/series"
+}
+
+# What the patched tree is keyed on: the series and every patch it lists.
+series_hash() {
+	series_patches | xargs -r cat "$VB2HEAP_TOP/kernel/patches/series" |
+		sha256sum | cut -d' ' -f1
+}

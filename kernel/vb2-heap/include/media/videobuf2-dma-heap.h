@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * videobuf2-dma-heap.h - videobuf2 memory allocator backed by dma-buf heaps
+ */
+
+#ifndef _MEDIA_VIDEOBUF2_DMA_HEAP_H
+#define _MEDIA_VIDEOBUF2_DMA_HEAP_H
+
+#include <linux/dma-direction.h>
+#include <linux/iosys-map.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <media/videobuf2-v4l2.h>
+
+struct device;
+struct dma_buf;
+struct dma_buf_attachment;
+struct dma_heap;
+struct sg_table;
+
+#define VB2_DMA_HEAP_MAX_HEAPS	4
+
+/**
+ * struct vb2_dma_heap_policy - where a queue's buffers may come from
+ * @heaps:	names of acceptable heaps as under /dev/dma_heap, most preferred
+ *		first
+ * @num_heaps:	number of entries used in @heaps
+ * @caps:	DMA_HEAP_CAP_* flags every heap used must have, e.g.
+ *		DMA_HEAP_CAP_CONTIGUOUS for a device without an IOMMU or
+ *		scatter-gather DMA; imported buffers must meet them too
+ *
+ * An allocation uses the first heap of @heaps that is registered and has all
+ * of @caps. When that heap is out of memory (-ENOMEM) the next one is tried,
+ * so a device with a dedicated region can fall back to system memory.
+ */
+struct vb2_dma_heap_policy {
+	const char *heaps[VB2_DMA_HEAP_MAX_HEAPS];
+	unsigned int num_heaps;
+	u32 caps;
+};
+
+extern const struct vb2_mem_ops vb2_dma_heap_memops;
+
+int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
+			    const char * const *heaps, unsigned int num_heaps,
+			    u32 caps);
+int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy);
+
+struct sg_table *vb2_dma_heap_plane_sgt(struct vb2_buffer *vb,
+					unsigned int plane_no);
+int vb2_dma_heap_plane_dma_addr(struct vb2_buffer *vb, unsigned int plane_no,
+				dma_addr_t *addr);
+struct dma_heap *vb2_dma_heap_plane_heap(struct vb2_buffer *vb,
+					 unsigned int plane_no);
+
+/**
+ * struct vb2_dma_heap_internal - a context's driver-internal buffers
+ * @dev:	device the buffers are mapped for
+ * @lock:	protects @bufs
+ * @bufs:	the &struct vb2_dma_heap_ibuf of the context
+ *
+ * Buffers a driver keeps for itself (codec reference frames, scratch
+ * memory) never reach userspace but are allocated from heaps under the same
+ * kind of policy as queue buffers, and are tracked here with their purpose
+ * so that they can be accounted and reported.
+ */
+struct vb2_dma_heap_internal {
+	struct device *dev;
+	struct mutex lock;	/* protects bufs */
+	struct list_head bufs;
+};
+
+/**
+ * struct vb2_dma_heap_ibuf - one driver-internal buffer
+ * @list:	entry in &vb2_dma_heap_internal.bufs
+ * @owner:	the context the buffer belongs to
+ * @purpose:	what the buffer is for, a string constant, e.g. "reference"
+ * @size:	size in bytes
+ * @heap:	the heap the buffer came from
+ * @dmabuf:	the heap's dma-buf
+ * @attach:	attachment of @dmabuf to the owner's device
+ * @sgt:	DMA mapping of the buffer for the owner's device
+ * @dma_dir:	direction of that mapping
+ * @map:	kernel mapping
+ */
+struct vb2_dma_heap_ibuf {
+	struct list_head list;
+	struct vb2_dma_heap_internal *owner;
+	const char *purpose;
+	size_t size;
+	struct dma_heap *heap;
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	enum dma_data_direction dma_dir;
+	struct iosys_map map;
+};
+
+void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
+				struct device *dev);
+void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal);
+struct vb2_dma_heap_ibuf *
+vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
+			const struct vb2_dma_heap_policy *policy, size_t size,
+			const char *purpose, enum dma_data_direction dma_dir);
+void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
+
+/**
+ * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer
+ * @ibuf: the buffer
+ *
+ * Return: the kernel mapping made when the buffer was allocated.
+ */
+static inline void *vb2_dma_heap_ibuf_vaddr(struct vb2_dma_heap_ibuf *ibuf)
+{
+	return ibuf->map.vaddr;
+}
+
+#endif /* _MEDIA_VIDEOBUF2_DMA_HEAP_H */

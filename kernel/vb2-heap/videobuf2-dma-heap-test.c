@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the videobuf2 dma-heap allocator.
+ *
+ * They drive vb2_dma_heap_memops the way the videobuf2 core does, against
+ * the real "system" heap and the CMA heap of the default area ("reserved",
+ * which needs cma= on the command line). Leaks show up in kmemleak and in
+ * the CMA area's allocation counters, which the project's VM tests check
+ * around this suite.
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
+#include <linux/scatterlist.h>
+#include <linux/uaccess.h>
+
+#include <media/videobuf2-dma-heap.h>
+
+#define TEST_SIZE	SZ_4M
+#define CMA_HEAP	"reserved"
+
+struct test_queue {
+	struct vb2_queue q;
+	struct vb2_buffer vb;
+	struct vb2_dma_heap_policy policy;
+};
+
+/*
+ * @a plays a capture queue that exports, @b an output queue that imports:
+ * two devices writing to one buffer at once is what DMA-API debugging
+ * rightly flags, so the tests never set that up.
+ */
+struct test_ctx {
+	struct device *dev;
+	struct test_queue a;
+	struct test_queue b;
+	struct dma_buf *hogs[64];
+	unsigned int num_hogs;
+};
+
+static struct device *test_device(struct kunit *test, const char *name)
+{
+	struct device *dev = kunit_device_register(test, name);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	dev->dma_parms = kunit_kzalloc(test, sizeof(*dev->dma_parms), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dev->dma_parms);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)), 0);
+	dma_set_max_seg_size(dev, UINT_MAX);
+	return dev;
+}
+
+static void test_queue_init(struct test_queue *tq, enum dma_data_direction dir)
+{
+	tq->q.dma_dir = dir;
+	tq->q.heap_policy = &tq->policy;
+	tq->q.mem_ops = &vb2_dma_heap_memops;
+	tq->vb.vb2_queue = &tq->q;
+	tq->vb.num_planes = 1;
+}
+
+static void set_policy(struct kunit *test, struct test_queue *tq, u32 caps,
+		       const char *first, const char *second)
+{
+	const char * const heaps[] = { first, second };
+
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&tq->policy, heaps,
+						      ARRAY_SIZE(heaps), caps), 0);
+}
+
+static int test_init(struct kunit *test)
+{
+	struct test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	struct dma_heap *cma;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->dev = test_device(test, "vb2-dma-heap-test");
+	test_queue_init(&ctx->a, DMA_FROM_DEVICE);
+	test_queue_init(&ctx->b, DMA_TO_DEVICE);
+	test->priv = ctx;
+
+	cma = dma_heap_find(CMA_HEAP);
+	if (!cma)
+		kunit_skip(test, "no '" CMA_HEAP "' heap: boot with cma=");
+	dma_heap_put(cma);
+	return 0;
+}
+
+/*
+ * The last dma_buf_put() from a kernel thread defers the release of the
+ * buffer, and with it the return of its memory to the heap.
+ */
+static void release_buffers(void)
+{
+	flush_delayed_fput();
+}
+
+static void test_exit(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	while (ctx->num_hogs)
+		dma_buf_put(ctx->hogs[--ctx->num_hogs]);
+	release_buffers();
+}
+
+/* Allocates from the CMA heap until even one page fails. */
+static void exhaust_cma(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+	size_t size = SZ_64M;
+	struct dma_buf *hog;
+
+	KUNIT_ASSERT_NOT_NULL(test, cma);
+	while (size >= PAGE_SIZE) {
+		KUNIT_ASSERT_LT(test, ctx->num_hogs, ARRAY_SIZE(ctx->hogs));
+		hog = dma_heap_buffer_alloc(cma, size, O_RDWR, 0);
+		if (IS_ERR(hog)) {
+			KUNIT_ASSERT_EQ(test, PTR_ERR(hog), -ENOMEM);
+			size /= 2;
+			continue;
+		}
+		ctx->hogs[ctx->num_hogs++] = hog;
+	}
+	dma_heap_put(cma);
+}
+
+static struct device *test_dev(struct kunit *test)
+{
+	return ((struct test_ctx *)test->priv)->dev;
+}
+
+static void *alloc_plane(struct kunit *test, struct test_queue *tq)
+{
+	void *priv = vb2_dma_heap_memops.alloc(&tq->vb, test_dev(test), TEST_SIZE);
+
+	if (!IS_ERR(priv))
+		tq->vb.planes[0].mem_priv = priv;
+	return priv;
+}
+
+static u32 pattern(size_t i)
+{
+	return (u32)(i * 2654435761u) ^ 0xa5a55a5au;
+}
+
+static void fill(u32 *p, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(u32); i++)
+		p[i] = pattern(i);
+}
+
+static bool matches(const u32 *p, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(u32); i++)
+		if (p[i] != pattern(i))
+			return false;
+	return true;
+}
+
+static size_t sgt_dma_len(struct sg_table *sgt)
+{
+	struct scatterlist *s;
+	size_t len = 0;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, s, i)
+		len += sg_dma_len(s);
+	return len;
+}
+
+/* Physical contiguity, computed independently of the allocator's check. */
+static bool pages_contiguous(struct sg_table *sgt)
+{
+	struct scatterlist *s;
+	phys_addr_t next = sg_phys(sgt->sgl);
+	unsigned int i;
+
+	for_each_sgtable_sg(sgt, s, i) {
+		if (sg_phys(s) != next)
+			return false;
+		next += s->length;
+	}
+	return true;
+}
+
+static const char * const heap_names[] = { "system", CMA_HEAP };
+
+static void heap_name_desc(const char * const *name, char *desc)
+{
+	strscpy(desc, *name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(heap, heap_names, heap_name_desc);
+
+static void test_alloc_free(struct kunit *test)
+{
+	const char * const *name = test->param_value;
+	struct test_ctx *ctx = test->priv;
+	struct dma_heap *heap;
+	struct sg_table *sgt;
+	dma_addr_t addr;
+	void *priv, *vaddr;
+
+	set_policy(test, &ctx->a, 0, *name, NULL);
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+
+	heap = vb2_dma_heap_plane_heap(&ctx->a.vb, 0);
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(heap), *name);
+
+	sgt = vb2_dma_heap_plane_sgt(&ctx->a.vb, 0);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	KUNIT_EXPECT_GE(test, sgt_dma_len(sgt), TEST_SIZE);
+
+	if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS) {
+		KUNIT_EXPECT_TRUE(test, pages_contiguous(sgt));
+		KUNIT_EXPECT_EQ(test, vb2_dma_heap_plane_dma_addr(&ctx->a.vb, 0, &addr), 0);
+		KUNIT_EXPECT_EQ(test, addr, sg_dma_address(sgt->sgl));
+	}
+
+	vaddr = vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	/* The kernel mapping is made once and kept. */
+	KUNIT_EXPECT_PTR_EQ(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv), vaddr);
+	fill(vaddr, TEST_SIZE);
+	KUNIT_EXPECT_TRUE(test, matches(vaddr, TEST_SIZE));
+
+	vb2_dma_heap_memops.put(priv);
+}
+
+static void test_cma_is_contiguous_system_is_not(struct kunit *test)
+{
+	struct dma_heap *system = dma_heap_find("system");
+	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+
+	KUNIT_ASSERT_NOT_NULL(test, system);
+	KUNIT_ASSERT_NOT_NULL(test, cma);
+	KUNIT_EXPECT_EQ(test, dma_heap_get_caps(cma) & DMA_HEAP_CAP_CONTIGUOUS,
+			DMA_HEAP_CAP_CONTIGUOUS);
+	KUNIT_EXPECT_EQ(test, dma_heap_get_caps(system) & DMA_HEAP_CAP_CONTIGUOUS, 0);
+	dma_heap_put(system);
+	dma_heap_put(cma);
+}
+
+static void test_export_reimport(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct device *dev2 = test_device(test, "vb2-dma-heap-test-importer");
+	struct dma_buf *dbuf;
+	void *exp, *imp;
+	u32 *vaddr;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	set_policy(test, &ctx->b, 0, "system", NULL);
+	exp = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, exp);
+
+	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_memops.num_users(exp), 2);
+
+	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, dev2, dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	KUNIT_EXPECT_NOT_NULL(test, vb2_dma_heap_memops.cookie(&ctx->b.vb, imp));
+
+	vaddr = vb2_dma_heap_memops.vaddr(&ctx->a.vb, exp);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	fill(vaddr, TEST_SIZE);
+	vaddr = vb2_dma_heap_memops.vaddr(&ctx->b.vb, imp);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	KUNIT_EXPECT_TRUE(test, matches(vaddr, TEST_SIZE));
+
+	vb2_dma_heap_memops.unmap_dmabuf(imp);
+	vb2_dma_heap_memops.detach_dmabuf(imp);
+	dma_buf_put(dbuf);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_memops.num_users(exp), 1);
+	vb2_dma_heap_memops.put(exp);
+}
+
+static void test_mmap_contents(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_buf *dbuf;
+	unsigned long uaddr;
+	u32 *vaddr, *copy;
+	void *priv;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	vaddr = vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv);
+	KUNIT_ASSERT_NOT_NULL(test, vaddr);
+	fill(vaddr, TEST_SIZE);
+
+	/* What userspace maps after EXPBUF is the very same memory. */
+	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, priv, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
+	uaddr = kunit_vm_mmap(test, dbuf->file, 0, TEST_SIZE, PROT_READ,
+			      MAP_SHARED, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "mmap of the exported buffer failed");
+
+	copy = kunit_kmalloc(test, TEST_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_ASSERT_EQ(test, copy_from_user(copy, (void __user *)uaddr, TEST_SIZE), 0);
+	KUNIT_EXPECT_TRUE(test, matches(copy, TEST_SIZE));
+
+	dma_buf_put(dbuf);
+	vb2_dma_heap_memops.put(priv);
+}
+
+static void test_fallback_when_exhausted(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	void *priv;
+
+	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	exhaust_cma(test);
+
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_STREQ(test,
+			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
+			   "system");
+	vb2_dma_heap_memops.put(priv);
+}
+
+static void test_contiguous_requirement(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	void *priv;
+
+	/* The system heap is never a candidate for a contiguous queue... */
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, "system", NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENODEV);
+
+	/* ...nor a fallback: an exhausted CMA heap means -ENOMEM. */
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, "system");
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	vb2_dma_heap_memops.put(priv);
+
+	exhaust_cma(test);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
+}
+
+static void test_contiguous_import(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_heap *system = dma_heap_find("system");
+	struct dma_buf *dbuf;
+	void *imp, *priv;
+
+	KUNIT_ASSERT_NOT_NULL(test, system);
+	dbuf = dma_heap_buffer_alloc(system, TEST_SIZE, O_RDWR, 0);
+	dma_heap_put(system);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
+
+	set_policy(test, &ctx->b, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, NULL);
+	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test), dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
+
+	/* Map once without the requirement to look at the pages. */
+	ctx->b.policy.caps = 0;
+	priv = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test), dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(priv), 0);
+	if (pages_contiguous(vb2_dma_heap_memops.cookie(&ctx->b.vb, priv))) {
+		vb2_dma_heap_memops.unmap_dmabuf(priv);
+		vb2_dma_heap_memops.detach_dmabuf(priv);
+		vb2_dma_heap_memops.detach_dmabuf(imp);
+		dma_buf_put(dbuf);
+		kunit_skip(test, "the system heap happened to return contiguous pages");
+	}
+	vb2_dma_heap_memops.unmap_dmabuf(priv);
+	vb2_dma_heap_memops.detach_dmabuf(priv);
+
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), -EINVAL);
+	vb2_dma_heap_memops.detach_dmabuf(imp);
+	dma_buf_put(dbuf);
+}
+
+static void test_internal_buffers(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_dma_heap_internal internal;
+	struct vb2_dma_heap_ibuf *ref, *scratch, *ibuf;
+	unsigned int n = 0;
+
+	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	vb2_dma_heap_internal_init(&internal, test_dev(test));
+
+	ref = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_1M + 1,
+				      "reference", DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
+	scratch = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
+					  "scratch", DMA_TO_DEVICE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, scratch);
+
+	KUNIT_EXPECT_EQ(test, ref->size, SZ_1M + PAGE_SIZE);
+	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ref->heap), CMA_HEAP);
+	KUNIT_EXPECT_NOT_NULL(test, ref->sgt);
+	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_ibuf_vaddr(ref));
+	fill(vb2_dma_heap_ibuf_vaddr(ref), ref->size);
+	KUNIT_EXPECT_TRUE(test, matches(vb2_dma_heap_ibuf_vaddr(ref), ref->size));
+
+	list_for_each_entry(ibuf, &internal.bufs, list)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 2);
+
+	vb2_dma_heap_ibuf_free(scratch);
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&internal.bufs));
+	vb2_dma_heap_internal_release(&internal);
+	KUNIT_EXPECT_TRUE(test, list_empty(&internal.bufs));
+}
+
+static void test_policy(struct kunit *test)
+{
+	static const char * const too_many[] = { "a", "b", "c", "d", "e" };
+	static const char * const with_empty[] = { "", "system", NULL, CMA_HEAP };
+	static const char * const unknown[] = { "no-such-heap", "system" };
+	struct vb2_dma_heap_policy policy = {};
+
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, too_many,
+						      ARRAY_SIZE(too_many), 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty, 1, 0), -EINVAL);
+
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty,
+						      ARRAY_SIZE(with_empty), 0), 0);
+	KUNIT_EXPECT_EQ(test, policy.num_heaps, 2);
+	KUNIT_EXPECT_STREQ(test, policy.heaps[0], "system");
+	KUNIT_EXPECT_STREQ(test, policy.heaps[1], CMA_HEAP);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), 0);
+
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, unknown,
+						      ARRAY_SIZE(unknown), 0), 0);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), -ENODEV);
+}
+
+static struct kunit_case vb2_dma_heap_test_cases[] = {
+	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
+	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
+	KUNIT_CASE(test_export_reimport),
+	KUNIT_CASE(test_mmap_contents),
+	KUNIT_CASE(test_fallback_when_exhausted),
+	KUNIT_CASE(test_contiguous_requirement),
+	KUNIT_CASE(test_contiguous_import),
+	KUNIT_CASE(test_internal_buffers),
+	KUNIT_CASE(test_policy),
+	{}
+};
+
+static struct kunit_suite vb2_dma_heap_test_suite = {
+	.name = "vb2-dma-heap",
+	.init = test_init,
+	.exit = test_exit,
+	.test_cases = vb2_dma_heap_test_cases,
+};
+
+kunit_test_suite(vb2_dma_heap_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the videobuf2 dma-heap allocator");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(DMA_BUF_HEAP);

@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * videobuf2-dma-heap.c - videobuf2 memory allocator backed by dma-buf heaps
+ *
+ * MMAP buffers are dma-bufs allocated from the heaps a queue's policy
+ * names; EXPBUF hands out that same dma-buf and mmap goes through it, so a
+ * buffer is accounted to one heap whoever uses it. Imported dma-bufs and
+ * USERPTR memory are mapped like vb2-dma-sg does, after checking them
+ * against the policy's requirements. Driver-internal buffers come from the
+ * same heaps under the same kind of policy.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include <media/videobuf2-dma-heap.h>
+#include <media/videobuf2-memops.h>
+
+/**
+ * struct vb2_dma_heap_buf - one plane of a vb2 buffer
+ * @dev:	device the plane is mapped for
+ * @vb:		the buffer the plane belongs to
+ * @dma_dir:	direction of the device's DMA
+ * @size:	size of the plane in bytes
+ * @sgt:	DMA mapping for @dev (the attachment's for MMAP and DMABUF,
+ *		@userptr_sgt for USERPTR)
+ * @dmabuf:	MMAP: the buffer from @heap; DMABUF: the imported buffer
+ * @heap:	MMAP: the heap the buffer came from
+ * @attach:	MMAP and DMABUF: attachment of @dmabuf to @dev
+ * @map:	MMAP and DMABUF: kernel mapping, made on first use
+ * @caps:	DMABUF and USERPTR: DMA_HEAP_CAP_* the queue requires
+ * @vec:	USERPTR: pinned user pages
+ * @userptr_sgt: USERPTR: scatterlist of @vec
+ * @vaddr:	USERPTR: kernel mapping, made on first use
+ */
+struct vb2_dma_heap_buf {
+	struct device *dev;
+	struct vb2_buffer *vb;
+	enum dma_data_direction dma_dir;
+	unsigned long size;
+	struct sg_table *sgt;
+
+	struct dma_buf *dmabuf;
+	struct dma_heap *heap;
+	struct dma_buf_attachment *attach;
+	struct iosys_map map;
+	u32 caps;
+
+	struct frame_vector *vec;
+	struct sg_table userptr_sgt;
+	void *vaddr;
+};
+
+/* Contiguous in the device's DMA address space, which is what DMA needs. */
+static bool vb2_dma_heap_sgt_contiguous(struct sg_table *sgt)
+{
+	struct scatterlist *s;
+	dma_addr_t expected = sg_dma_address(sgt->sgl);
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, s, i) {
+		if (sg_dma_address(s) != expected)
+			return false;
+		expected += sg_dma_len(s);
+	}
+	return true;
+}
+
+static bool vb2_dma_heap_has_caps(struct dma_heap *heap, u32 caps)
+{
+	return (dma_heap_get_caps(heap) & caps) == caps;
+}
+
+/*
+ * Tries the policy's heaps in order. Only exhaustion moves on to the next
+ * heap: any other error is a real failure the caller must see.
+ */
+static struct dma_buf *
+vb2_dma_heap_policy_alloc(struct device *dev,
+			  const struct vb2_dma_heap_policy *policy,
+			  size_t size, struct dma_heap **used)
+{
+	struct dma_buf *dmabuf = ERR_PTR(-ENODEV);
+	struct dma_heap *heap;
+	unsigned int i;
+
+	if (!policy)
+		return ERR_PTR(-EINVAL);
+
+	for (i = 0; i < policy->num_heaps; i++) {
+		heap = dma_heap_find(policy->heaps[i]);
+		if (!heap)
+			continue;
+		if (!vb2_dma_heap_has_caps(heap, policy->caps)) {
+			dma_heap_put(heap);
+			continue;
+		}
+
+		dmabuf = dma_heap_buffer_alloc(heap, size, O_RDWR | O_CLOEXEC, 0);
+		if (!IS_ERR(dmabuf)) {
+			*used = heap;
+			return dmabuf;
+		}
+		dma_heap_put(heap);
+		if (PTR_ERR(dmabuf) != -ENOMEM)
+			break;
+		dev_dbg(dev, "heap %s exhausted allocating %zu bytes\n",
+			policy->heaps[i], size);
+	}
+
+	if (PTR_ERR(dmabuf) == -ENODEV)
+		dev_err_ratelimited(dev, "no usable heap in the queue's policy (%u heaps, caps 0x%x)\n",
+				    policy->num_heaps, policy->caps);
+	return dmabuf;
+}
+
+/* Attaches and maps a dma-buf for @dev; on error nothing is left attached. */
+static int vb2_dma_heap_attach_map(struct dma_buf *dmabuf, struct device *dev,
+				   enum dma_data_direction dma_dir,
+				   struct dma_buf_attachment **attach,
+				   struct sg_table **sgt)
+{
+	*attach = dma_buf_attach(dmabuf, dev);
+	if (IS_ERR(*attach))
+		return PTR_ERR(*attach);
+
+	*sgt = dma_buf_map_attachment_unlocked(*attach, dma_dir);
+	if (IS_ERR(*sgt)) {
+		dma_buf_detach(dmabuf, *attach);
+		return PTR_ERR(*sgt);
+	}
+	return 0;
+}
+
+static void vb2_dma_heap_unmap_detach(struct dma_buf *dmabuf,
+				      struct dma_buf_attachment *attach,
+				      struct sg_table *sgt,
+				      enum dma_data_direction dma_dir)
+{
+	dma_buf_unmap_attachment_unlocked(attach, sgt, dma_dir);
+	dma_buf_detach(dmabuf, attach);
+}
+
+static void *vb2_dma_heap_dmabuf_vaddr(struct vb2_dma_heap_buf *buf)
+{
+	if (!buf->map.vaddr && !buf->map.is_iomem &&
+	    dma_buf_vmap_unlocked(buf->dmabuf, &buf->map))
+		return NULL;
+	/* vb2 hands out plain kernel pointers; I/O memory has none. */
+	return buf->map.is_iomem ? NULL : buf->map.vaddr;
+}
+
+static void vb2_dma_heap_dmabuf_vunmap(struct vb2_dma_heap_buf *buf)
+{
+	if (!iosys_map_is_null(&buf->map))
+		dma_buf_vunmap_unlocked(buf->dmabuf, &buf->map);
+	iosys_map_clear(&buf->map);
+}
+
+/*********************************************/
+/*         callbacks for MMAP buffers        */
+/*********************************************/
+
+static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
+				unsigned long size)
+{
+	struct vb2_queue *q = vb->vb2_queue;
+	struct vb2_dma_heap_buf *buf;
+	int ret;
+
+	if (WARN_ON(!dev))
+		return ERR_PTR(-EINVAL);
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+
+	buf->dev = dev;
+	buf->vb = vb;
+	buf->dma_dir = q->dma_dir;
+	buf->size = size;
+
+	buf->dmabuf = vb2_dma_heap_policy_alloc(dev, q->heap_policy, size,
+						&buf->heap);
+	if (IS_ERR(buf->dmabuf)) {
+		ret = PTR_ERR(buf->dmabuf);
+		goto err_free;
+	}
+
+	ret = vb2_dma_heap_attach_map(buf->dmabuf, dev, buf->dma_dir,
+				      &buf->attach, &buf->sgt);
+	if (ret)
+		goto err_put;
+
+	return buf;
+
+err_put:
+	dma_buf_put(buf->dmabuf);
+	dma_heap_put(buf->heap);
+err_free:
+	kfree(buf);
+	return ERR_PTR(ret);
+}
+
+static void vb2_dma_heap_put(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	vb2_dma_heap_dmabuf_vunmap(buf);
+	vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
+				  buf->dma_dir);
+	dma_buf_put(buf->dmabuf);
+	dma_heap_put(buf->heap);
+	kfree(buf);
+}
+
+/*
+ * EXPBUF shares the heap's own dma-buf rather than wrapping it in a second
+ * exporter, so importers see the heap's memory and its operations directly.
+ * Its file was opened read-write at allocation, whatever @flags asks for.
+ */
+static struct dma_buf *vb2_dma_heap_get_dmabuf(struct vb2_buffer *vb,
+					       void *buf_priv,
+					       unsigned long flags)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	get_dma_buf(buf->dmabuf);
+	return buf->dmabuf;
+}
+
+static int vb2_dma_heap_mmap(void *buf_priv, struct vm_area_struct *vma)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	return dma_buf_mmap(buf->dmabuf, vma, 0);
+}
+
+/* Every mapping and exported fd of the buffer holds its dma-buf file. */
+static unsigned int vb2_dma_heap_num_users(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	return file_count(buf->dmabuf->file);
+}
+
+/*********************************************/
+/*      callbacks for all kinds of buffers   */
+/*********************************************/
+
+/*
+ * The exporter knows how to make the CPU's view of its memory coherent with
+ * every attached device, so MMAP buffers go through it; USERPTR memory is
+ * ours to sync. DMABUF imports are synced by their exporter: the core sets
+ * the skip flags for them.
+ */
+static void vb2_dma_heap_prepare(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (buf->vb->skip_cache_sync_on_prepare)
+		return;
+
+	if (buf->heap)
+		dma_buf_end_cpu_access(buf->dmabuf, buf->dma_dir);
+	else
+		dma_sync_sgtable_for_device(buf->dev, buf->sgt, buf->dma_dir);
+}
+
+static void vb2_dma_heap_finish(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (buf->vb->skip_cache_sync_on_finish)
+		return;
+
+	if (buf->heap)
+		dma_buf_begin_cpu_access(buf->dmabuf, buf->dma_dir);
+	else
+		dma_sync_sgtable_for_cpu(buf->dev, buf->sgt, buf->dma_dir);
+}
+
+static void *vb2_dma_heap_vaddr(struct vb2_buffer *vb, void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (buf->dmabuf)
+		return vb2_dma_heap_dmabuf_vaddr(buf);
+
+	if (!buf->vaddr)
+		buf->vaddr = vm_map_ram(frame_vector_pages(buf->vec),
+					frame_vector_count(buf->vec), -1);
+	if (!buf->vaddr)
+		return NULL;
+	return buf->vaddr + buf->userptr_sgt.sgl->offset;
+}
+
+static void *vb2_dma_heap_cookie(struct vb2_buffer *vb, void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	return buf->sgt;
+}
+
+/*********************************************/
+/*       callbacks for USERPTR buffers       */
+/*********************************************/
+
+static void *vb2_dma_heap_get_userptr(struct vb2_buffer *vb, struct device *dev,
+				      unsigned long vaddr, unsigned long size)
+{
+	struct vb2_queue *q = vb->vb2_queue;
+	struct vb2_dma_heap_buf *buf;
+	int ret;
+
+	if (WARN_ON(!dev))
+		return ERR_PTR(-EINVAL);
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+
+	buf->dev = dev;
+	buf->vb = vb;
+	buf->dma_dir = q->dma_dir;
+	buf->size = size;
+	buf->caps = q->heap_policy ? q->heap_policy->caps : 0;
+
+	buf->vec = vb2_create_framevec(vaddr, size,
+				       buf->dma_dir == DMA_FROM_DEVICE ||
+				       buf->dma_dir == DMA_BIDIRECTIONAL);
+	if (IS_ERR(buf->vec)) {
+		ret = PTR_ERR(buf->vec);
+		goto err_free;
+	}
+
+	ret = sg_alloc_table_from_pages(&buf->userptr_sgt,
+					frame_vector_pages(buf->vec),
+					frame_vector_count(buf->vec),
+					vaddr & ~PAGE_MASK, size, GFP_KERNEL);
+	if (ret)
+		goto err_framevec;
+
+	/* Cache maintenance happens in prepare and finish. */
+	ret = dma_map_sgtable(dev, &buf->userptr_sgt, buf->dma_dir,
+			      DMA_ATTR_SKIP_CPU_SYNC);
+	if (ret)
+		goto err_sgt;
+	buf->sgt = &buf->userptr_sgt;
+
+	if ((buf->caps & DMA_HEAP_CAP_CONTIGUOUS) &&
+	    !vb2_dma_heap_sgt_contiguous(buf->sgt)) {
+		dev_dbg(dev, "USERPTR memory is not contiguous but the queue requires it\n");
+		ret = -EINVAL;
+		goto err_unmap;
+	}
+
+	return buf;
+
+err_unmap:
+	dma_unmap_sgtable(dev, buf->sgt, buf->dma_dir, DMA_ATTR_SKIP_CPU_SYNC);
+err_sgt:
+	sg_free_table(&buf->userptr_sgt);
+err_framevec:
+	vb2_destroy_framevec(buf->vec);
+err_free:
+	kfree(buf);
+	return ERR_PTR(ret);
+}
+
+static void vb2_dma_heap_put_userptr(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+	struct page **pages = frame_vector_pages(buf->vec);
+	unsigned int i;
+
+	dma_unmap_sgtable(buf->dev, buf->sgt, buf->dma_dir,
+			  DMA_ATTR_SKIP_CPU_SYNC);
+	if (buf->vaddr)
+		vm_unmap_ram(buf->vaddr, frame_vector_count(buf->vec));
+	sg_free_table(&buf->userptr_sgt);
+	if (buf->dma_dir == DMA_FROM_DEVICE || buf->dma_dir == DMA_BIDIRECTIONAL)
+		for (i = 0; i < frame_vector_count(buf->vec); i++)
+			set_page_dirty_lock(pages[i]);
+	vb2_destroy_framevec(buf->vec);
+	kfree(buf);
+}
+
+/*********************************************/
+/*       callbacks for DMABUF buffers        */
+/*********************************************/
+
+static void *vb2_dma_heap_attach_dmabuf(struct vb2_buffer *vb,
+					struct device *dev,
+					struct dma_buf *dbuf,
+					unsigned long size)
+{
+	struct vb2_queue *q = vb->vb2_queue;
+	struct vb2_dma_heap_buf *buf;
+	struct dma_buf_attachment *attach;
+
+	if (WARN_ON(!dev))
+		return ERR_PTR(-EINVAL);
+
+	if (dbuf->size < size)
+		return ERR_PTR(-EFAULT);
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+
+	attach = dma_buf_attach(dbuf, dev);
+	if (IS_ERR(attach)) {
+		kfree(buf);
+		return attach;
+	}
+
+	buf->dev = dev;
+	buf->vb = vb;
+	buf->dma_dir = q->dma_dir;
+	buf->size = size;
+	buf->dmabuf = dbuf;
+	buf->attach = attach;
+	buf->caps = q->heap_policy ? q->heap_policy->caps : 0;
+
+	return buf;
+}
+
+static void vb2_dma_heap_detach_dmabuf(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (WARN_ON(buf->sgt))
+		vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
+					  buf->dma_dir);
+	else
+		dma_buf_detach(buf->dmabuf, buf->attach);
+	kfree(buf);
+}
+
+static int vb2_dma_heap_map_dmabuf(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+	struct sg_table *sgt;
+
+	if (WARN_ON(!buf->attach) || WARN_ON(buf->sgt))
+		return -EINVAL;
+
+	sgt = dma_buf_map_attachment_unlocked(buf->attach, buf->dma_dir);
+	if (IS_ERR(sgt)) {
+		dev_dbg(buf->dev, "failed to map imported dma-buf\n");
+		return PTR_ERR(sgt);
+	}
+
+	if ((buf->caps & DMA_HEAP_CAP_CONTIGUOUS) &&
+	    !vb2_dma_heap_sgt_contiguous(sgt)) {
+		dev_dbg(buf->dev, "imported dma-buf is not contiguous but the queue requires it\n");
+		dma_buf_unmap_attachment_unlocked(buf->attach, sgt, buf->dma_dir);
+		return -EINVAL;
+	}
+
+	buf->sgt = sgt;
+	return 0;
+}
+
+static void vb2_dma_heap_unmap_dmabuf(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (WARN_ON(!buf->sgt))
+		return;
+
+	vb2_dma_heap_dmabuf_vunmap(buf);
+	dma_buf_unmap_attachment_unlocked(buf->attach, buf->sgt, buf->dma_dir);
+	buf->sgt = NULL;
+}
+
+const struct vb2_mem_ops vb2_dma_heap_memops = {
+	.alloc		= vb2_dma_heap_alloc,
+	.put		= vb2_dma_heap_put,
+	.get_dmabuf	= vb2_dma_heap_get_dmabuf,
+	.get_userptr	= vb2_dma_heap_get_userptr,
+	.put_userptr	= vb2_dma_heap_put_userptr,
+	.prepare	= vb2_dma_heap_prepare,
+	.finish		= vb2_dma_heap_finish,
+	.attach_dmabuf	= vb2_dma_heap_attach_dmabuf,
+	.detach_dmabuf	= vb2_dma_heap_detach_dmabuf,
+	.map_dmabuf	= vb2_dma_heap_map_dmabuf,
+	.unmap_dmabuf	= vb2_dma_heap_unmap_dmabuf,
+	.vaddr		= vb2_dma_heap_vaddr,
+	.cookie		= vb2_dma_heap_cookie,
+	.num_users	= vb2_dma_heap_num_users,
+	.mmap		= vb2_dma_heap_mmap,
+};
+EXPORT_SYMBOL_GPL(vb2_dma_heap_memops);
+
+/*********************************************/
+/*        heap policies and planes           */
+/*********************************************/
+
+/**
+ * vb2_dma_heap_policy_set() - fill in a heap policy
+ * @policy:	the policy to set
+ * @heaps:	heap names, most preferred first; empty names are skipped so
+ *		that an unset module parameter can be passed as is
+ * @num_heaps:	number of entries in @heaps
+ * @caps:	DMA_HEAP_CAP_* flags every heap used must have
+ *
+ * Only the name pointers are stored: the strings must outlive the policy.
+ *
+ * Return: 0, or -EINVAL when more than %VB2_DMA_HEAP_MAX_HEAPS names remain
+ * or none does.
+ */
+int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
+			    const char * const *heaps, unsigned int num_heaps,
+			    u32 caps)
+{
+	struct vb2_dma_heap_policy new = { .caps = caps };
+	unsigned int i;
+
+	for (i = 0; i < num_heaps; i++) {
+		if (!heaps[i] || !heaps[i][0])
+			continue;
+		if (new.num_heaps == VB2_DMA_HEAP_MAX_HEAPS)
+			return -EINVAL;
+		new.heaps[new.num_heaps++] = heaps[i];
+	}
+	if (!new.num_heaps)
+		return -EINVAL;
+
+	*policy = new;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_set);
+
+/**
+ * vb2_dma_heap_policy_check() - check that every heap of a policy exists
+ * @policy: the policy
+ *
+ * Meant for probe time, so that a heap name given by the user that matches
+ * no registered heap is reported at once rather than at the first
+ * allocation. Logs the missing heap.
+ *
+ * Return: 0, or -ENODEV if a heap of @policy is not registered.
+ */
+int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy)
+{
+	struct dma_heap *heap;
+	unsigned int i;
+
+	for (i = 0; i < policy->num_heaps; i++) {
+		heap = dma_heap_find(policy->heaps[i]);
+		if (!heap) {
+			pr_err("vb2-dma-heap: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
+			       policy->heaps[i]);
+			return -ENODEV;
+		}
+		dma_heap_put(heap);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_check);
+
+static struct vb2_dma_heap_buf *vb2_dma_heap_plane(struct vb2_buffer *vb,
+						   unsigned int plane_no)
+{
+	if (plane_no >= vb->num_planes || !vb->planes[plane_no].mem_priv)
+		return NULL;
+	return vb->planes[plane_no].mem_priv;
+}
+
+/**
+ * vb2_dma_heap_plane_sgt() - DMA mapping of a plane
+ * @vb:		buffer of a queue using vb2_dma_heap_memops
+ * @plane_no:	plane number
+ *
+ * Return: the scatterlist of the plane mapped for the queue's device, or
+ * NULL if the plane has no memory (yet).
+ */
+struct sg_table *vb2_dma_heap_plane_sgt(struct vb2_buffer *vb,
+					unsigned int plane_no)
+{
+	return vb2_plane_cookie(vb, plane_no);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_sgt);
+
+/**
+ * vb2_dma_heap_plane_dma_addr() - DMA address of a contiguous plane
+ * @vb:		buffer of a queue using vb2_dma_heap_memops
+ * @plane_no:	plane number
+ * @addr:	set to the plane's DMA address on success
+ *
+ * For devices that need a single DMA address per plane, like users of
+ * vb2_dma_contig_plane_dma_addr(). Queues that rely on it should require
+ * DMA_HEAP_CAP_CONTIGUOUS in their policy so that allocation and import
+ * already refuse memory this function would refuse.
+ *
+ * Return: 0, -EINVAL if the plane has no memory, or -EFAULT if it is not
+ * contiguous in the device's DMA address space.
+ */
+int vb2_dma_heap_plane_dma_addr(struct vb2_buffer *vb, unsigned int plane_no,
+				dma_addr_t *addr)
+{
+	struct sg_table *sgt = vb2_dma_heap_plane_sgt(vb, plane_no);
+
+	if (!sgt)
+		return -EINVAL;
+	if (!vb2_dma_heap_sgt_contiguous(sgt))
+		return -EFAULT;
+
+	*addr = sg_dma_address(sgt->sgl);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_dma_addr);
+
+/**
+ * vb2_dma_heap_plane_heap() - heap a plane was allocated from
+ * @vb:		buffer of a queue using vb2_dma_heap_memops
+ * @plane_no:	plane number
+ *
+ * Return: the heap of an MMAP plane, NULL for imported or user memory. The
+ * reference is the plane's: it is valid while the buffer is.
+ */
+struct dma_heap *vb2_dma_heap_plane_heap(struct vb2_buffer *vb,
+					 unsigned int plane_no)
+{
+	struct vb2_dma_heap_buf *buf = vb2_dma_heap_plane(vb, plane_no);
+
+	return buf ? buf->heap : NULL;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_heap);
+
+/*********************************************/
+/*        driver-internal buffers            */
+/*********************************************/
+
+/**
+ * vb2_dma_heap_internal_init() - set up a context's internal buffers
+ * @internal:	the set to initialise, usually embedded in the context
+ * @dev:	device the buffers will be mapped for
+ */
+void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
+				struct device *dev)
+{
+	internal->dev = dev;
+	mutex_init(&internal->lock);
+	INIT_LIST_HEAD(&internal->bufs);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
+
+/**
+ * vb2_dma_heap_ibuf_alloc() - allocate a driver-internal buffer
+ * @internal:	the context's set of internal buffers
+ * @policy:	heaps to allocate from, as for queue buffers
+ * @size:	size in bytes
+ * @purpose:	what the buffer is for; a string that outlives the buffer
+ * @dma_dir:	direction of the device's DMA to the buffer
+ *
+ * The buffer is mapped for the set's device and into the kernel, and stays
+ * in the set until vb2_dma_heap_ibuf_free() or
+ * vb2_dma_heap_internal_release().
+ *
+ * Return: the buffer or an ERR_PTR(); -ENOMEM once every heap of the policy
+ * is exhausted.
+ */
+struct vb2_dma_heap_ibuf *
+vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
+			const struct vb2_dma_heap_policy *policy, size_t size,
+			const char *purpose, enum dma_data_direction dma_dir)
+{
+	struct vb2_dma_heap_ibuf *ibuf;
+	int ret;
+
+	ibuf = kzalloc(sizeof(*ibuf), GFP_KERNEL);
+	if (!ibuf)
+		return ERR_PTR(-ENOMEM);
+
+	ibuf->owner = internal;
+	ibuf->purpose = purpose;
+	ibuf->size = PAGE_ALIGN(size);
+	ibuf->dma_dir = dma_dir;
+
+	ibuf->dmabuf = vb2_dma_heap_policy_alloc(internal->dev, policy, size,
+						 &ibuf->heap);
+	if (IS_ERR(ibuf->dmabuf)) {
+		ret = PTR_ERR(ibuf->dmabuf);
+		goto err_free;
+	}
+
+	ret = vb2_dma_heap_attach_map(ibuf->dmabuf, internal->dev, dma_dir,
+				      &ibuf->attach, &ibuf->sgt);
+	if (ret)
+		goto err_put;
+
+	ret = dma_buf_vmap_unlocked(ibuf->dmabuf, &ibuf->map);
+	if (ret)
+		goto err_unmap;
+	if (ibuf->map.is_iomem) {
+		ret = -EOPNOTSUPP;
+		goto err_vunmap;
+	}
+
+	mutex_lock(&internal->lock);
+	list_add_tail(&ibuf->list, &internal->bufs);
+	mutex_unlock(&internal->lock);
+	return ibuf;
+
+err_vunmap:
+	dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
+err_unmap:
+	vb2_dma_heap_unmap_detach(ibuf->dmabuf, ibuf->attach, ibuf->sgt, dma_dir);
+err_put:
+	dma_buf_put(ibuf->dmabuf);
+	dma_heap_put(ibuf->heap);
+err_free:
+	kfree(ibuf);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_alloc);
+
+static void vb2_dma_heap_ibuf_destroy(struct vb2_dma_heap_ibuf *ibuf)
+{
+	dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
+	vb2_dma_heap_unmap_detach(ibuf->dmabuf, ibuf->attach, ibuf->sgt,
+				  ibuf->dma_dir);
+	dma_buf_put(ibuf->dmabuf);
+	dma_heap_put(ibuf->heap);
+	kfree(ibuf);
+}
+
+/**
+ * vb2_dma_heap_ibuf_free() - free a driver-internal buffer
+ * @ibuf: the buffer, or NULL
+ */
+void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf)
+{
+	if (!ibuf)
+		return;
+
+	mutex_lock(&ibuf->owner->lock);
+	list_del(&ibuf->list);
+	mutex_unlock(&ibuf->owner->lock);
+	vb2_dma_heap_ibuf_destroy(ibuf);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_free);
+
+/**
+ * vb2_dma_heap_internal_release() - free every internal buffer of a context
+ * @internal: the set, as set up by vb2_dma_heap_internal_init()
+ *
+ * Called when the context goes away; the set may be reused afterwards.
+ */
+void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal)
+{
+	struct vb2_dma_heap_ibuf *ibuf, *tmp;
+	LIST_HEAD(bufs);
+
+	mutex_lock(&internal->lock);
+	list_splice_init(&internal->bufs, &bufs);
+	mutex_unlock(&internal->lock);
+
+	list_for_each_entry_safe(ibuf, tmp, &bufs, list)
+		vb2_dma_heap_ibuf_destroy(ibuf);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_release);
+
+MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(DMA_BUF_HEAP);
