@@ -6,7 +6,8 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential bc bison flex libssl-dev libelf-dev cpio kmod
-	rsync xz-utils git ca-certificates python3 debootstrap qemu-system-x86
+	rsync xz-utils git ca-certificates python3 python3-docutils debootstrap
+	qemu-system-x86
 )
 
 missing=()

@@ -79,19 +79,22 @@ static void set_policy(struct kunit *test, struct test_queue *tq, u32 caps,
 static int test_init(struct kunit *test)
 {
 	struct test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	struct dma_heap *cma;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->dev = test_device(test, "vb2-dma-heap-test");
 	test_queue_init(&ctx->a, DMA_FROM_DEVICE);
 	test_queue_init(&ctx->b, DMA_TO_DEVICE);
 	test->priv = ctx;
+	return 0;
+}
 
-	cma = dma_heap_find(CMA_HEAP);
+static void require_cma(struct kunit *test)
+{
+	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+
 	if (!cma)
 		kunit_skip(test, "no '" CMA_HEAP "' heap: boot with cma=");
 	dma_heap_put(cma);
-	return 0;
 }
 
 /*
@@ -215,6 +218,9 @@ static void test_alloc_free(struct kunit *test)
 	dma_addr_t addr;
 	void *priv, *vaddr;
 
+	if (!strcmp(*name, CMA_HEAP))
+		require_cma(test);
+
 	set_policy(test, &ctx->a, 0, *name, NULL);
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
@@ -245,8 +251,11 @@ static void test_alloc_free(struct kunit *test)
 
 static void test_cma_is_contiguous_system_is_not(struct kunit *test)
 {
-	struct dma_heap *system = dma_heap_find("system");
-	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+	struct dma_heap *system, *cma;
+
+	require_cma(test);
+	system = dma_heap_find("system");
+	cma = dma_heap_find(CMA_HEAP);
 
 	KUNIT_ASSERT_NOT_NULL(test, system);
 	KUNIT_ASSERT_NOT_NULL(test, cma);
@@ -329,6 +338,8 @@ static void test_fallback_when_exhausted(struct kunit *test)
 	struct test_ctx *ctx = test->priv;
 	void *priv;
 
+	require_cma(test);
+
 	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
 	exhaust_cma(test);
 
@@ -344,6 +355,8 @@ static void test_contiguous_requirement(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	void *priv;
+
+	require_cma(test);
 
 	/* The system heap is never a candidate for a contiguous queue... */
 	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, "system", NULL);
@@ -362,9 +375,12 @@ static void test_contiguous_requirement(struct kunit *test)
 static void test_contiguous_import(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
-	struct dma_heap *system = dma_heap_find("system");
+	struct dma_heap *system;
 	struct dma_buf *dbuf;
 	void *imp, *priv;
+
+	require_cma(test);
+	system = dma_heap_find("system");
 
 	KUNIT_ASSERT_NOT_NULL(test, system);
 	dbuf = dma_heap_buffer_alloc(system, TEST_SIZE, O_RDWR, 0);
@@ -401,6 +417,8 @@ static void test_internal_buffers(struct kunit *test)
 	struct vb2_dma_heap_internal internal;
 	struct vb2_dma_heap_ibuf *ref, *scratch, *ibuf;
 	unsigned int n = 0;
+
+	require_cma(test);
 
 	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
 	vb2_dma_heap_internal_init(&internal, test_dev(test));

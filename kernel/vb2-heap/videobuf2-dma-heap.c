@@ -242,12 +242,15 @@ static int vb2_dma_heap_mmap(void *buf_priv, struct vm_area_struct *vma)
 	return dma_buf_mmap(buf->dmabuf, vma, 0);
 }
 
-/* Every mapping and exported fd of the buffer holds its dma-buf file. */
+/*
+ * Every mapping and exported fd of an MMAP buffer holds its dma-buf file;
+ * imported and user memory is only used through vb2.
+ */
 static unsigned int vb2_dma_heap_num_users(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	return file_count(buf->dmabuf->file);
+	return buf->heap ? file_count(buf->dmabuf->file) : 1;
 }
 
 /*********************************************/
@@ -432,18 +435,6 @@ static void *vb2_dma_heap_attach_dmabuf(struct vb2_buffer *vb,
 	return buf;
 }
 
-static void vb2_dma_heap_detach_dmabuf(void *buf_priv)
-{
-	struct vb2_dma_heap_buf *buf = buf_priv;
-
-	if (WARN_ON(buf->sgt))
-		vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
-					  buf->dma_dir);
-	else
-		dma_buf_detach(buf->dmabuf, buf->attach);
-	kfree(buf);
-}
-
 static int vb2_dma_heap_map_dmabuf(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
@@ -479,6 +470,16 @@ static void vb2_dma_heap_unmap_dmabuf(void *buf_priv)
 	vb2_dma_heap_dmabuf_vunmap(buf);
 	dma_buf_unmap_attachment_unlocked(buf->attach, buf->sgt, buf->dma_dir);
 	buf->sgt = NULL;
+}
+
+static void vb2_dma_heap_detach_dmabuf(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	if (WARN_ON(buf->sgt))
+		vb2_dma_heap_unmap_dmabuf(buf);
+	dma_buf_detach(buf->dmabuf, buf->attach);
+	kfree(buf);
 }
 
 const struct vb2_mem_ops vb2_dma_heap_memops = {
@@ -666,8 +667,10 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  * in the set until vb2_dma_heap_ibuf_free() or
  * vb2_dma_heap_internal_release().
  *
- * Return: the buffer or an ERR_PTR(); -ENOMEM once every heap of the policy
- * is exhausted.
+ * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
+ * is exhausted, -ENODEV if no heap of the policy is registered with the
+ * required capabilities, -EINVAL without a policy or for a zero size,
+ * -EOPNOTSUPP if the heap's memory has no kernel mapping.
  */
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,

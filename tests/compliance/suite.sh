@@ -1,14 +1,15 @@
 #!/bin/bash
 # In-VM suite: v4l2-compliance -s on every streaming node of the virtual
-# drivers, judged against tests/compliance/baseline.
+# drivers with their stock allocators, then on the drivers converted to
+# vb2-dma-heap with each heap, importing DMABUFs that a second vb2-heap
+# device (vivid instance 1) exports. Every run is judged against the stock
+# baseline, tests/compliance/baseline: a converted driver may never do worse
+# than the same driver with its stock allocator.
 . tests/lib/results.sh
 
 DRIVERS=(vim2m vicodec vivid vimc)
+HEAPS=(system reserved)
 BASELINE=tests/compliance/baseline
-
-for drv in "${DRIVERS[@]}"; do
-	check "compliance/modprobe-$drv" modprobe "$drv"
-done
 
 # vimc's defaults cannot stream: the sensors start as RGB888 while the
 # debayers only take Bayer input, and STREAMON validates every enabled link.
@@ -27,26 +28,53 @@ configure_vimc() {
 node_named() {
 	grep -lxF "$1" /sys/class/video4linux/*/name | sed -E 's|.*/([^/]+)/name$|/dev/\1|'
 }
-check compliance/configure-vimc configure_vimc
 
-# Node ids are "driver/name" so that they do not depend on probe order.
-node_id() {
-	local sys=$1 drv name
-	drv=$(basename "$(readlink "$sys/device/driver")")
-	name=$(tr 'A-Z' 'a-z' <"$sys/name" | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g')
-	echo "$drv/$name"
+# streaming_nodes DRIVER: "node id" pairs of the driver's streaming nodes.
+# Ids are "driver/name" so that they do not depend on probe order.
+streaming_nodes() {
+	local sys node name
+	for sys in /sys/class/video4linux/*; do
+		node=$(basename "$sys")
+		case $node in video*|vbi*|swradio*|v4l-touch*) ;; *) continue ;; esac
+		[ "$(basename "$(readlink "$sys/device/driver")")" = "$1" ] || continue
+		name=$(tr 'A-Z' 'a-z' <"$sys/name" | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g')
+		echo "/dev/$node $1/$name"
+	done
 }
 
-for sys in /sys/class/video4linux/*; do
-	node=$(basename "$sys")
-	case $node in video*|vbi*|swradio*|v4l-touch*) ;; *) continue ;; esac
-	id=$(node_id "$sys")
-	[[ " ${DRIVERS[*]} " == *" ${id%%/*} "* ]] || continue
-	log=$VB2HEAP_LOGDIR/compliance-${id//\//-}.log
-	timeout 600 v4l2-compliance -s -d "/dev/$node" >"$log" 2>&1
-	if summary=$(tests/compliance/compare "$id" "$log" "$BASELINE"); then
-		result PASS "compliance/$id" "$summary"
-	else
-		result FAIL "compliance/$id" "$summary; log: $log"
-	fi
+# compliance LABEL DRIVER GLOB [v4l2-compliance options]: every node of
+# DRIVER whose id matches GLOB.
+compliance() {
+	local label=$1 drv=$2 glob=$3 dev id log summary
+	shift 3
+	while read -r dev id; do
+		# shellcheck disable=SC2053 # GLOB is a pattern
+		[[ $id == $glob ]] || continue
+		log=$VB2HEAP_LOGDIR/compliance-$label-${id//\//-}.log
+		timeout 600 v4l2-compliance -s -d "$dev" "$@" >"$log" 2>&1
+		if summary=$(tests/compliance/compare "$id" "$log" "$BASELINE"); then
+			result PASS "compliance/$label/$id" "$summary"
+		else
+			result FAIL "compliance/$label/$id" "$summary; log: $log"
+		fi
+	done < <(streaming_nodes "$drv")
+}
+
+for drv in "${DRIVERS[@]}"; do
+	check "compliance/modprobe-$drv" modprobe "$drv"
+done
+check compliance/configure-vimc configure_vimc
+for drv in "${DRIVERS[@]}"; do
+	compliance stock "$drv" '*'
+done
+
+# The exporter's buffers must be large enough for every format under test.
+for heap in "${HEAPS[@]}"; do
+	check "compliance/heap=$heap/modprobe" sh -c "rmmod vim2m vivid &&
+		modprobe vim2m heap=$heap && modprobe vivid n_devs=2 heap=$heap,$heap"
+	exporter=$(node_named vivid-001-vid-cap)
+	check "compliance/heap=$heap/exporter-format" \
+		v4l2-ctl -d "$exporter" -v width=1920,height=1080,pixelformat=YUYV
+	compliance "heap=$heap" vim2m '*' --expbuf-device "$exporter"
+	compliance "heap=$heap" vivid 'vivid/vivid-000-*' --expbuf-device "$exporter"
 done

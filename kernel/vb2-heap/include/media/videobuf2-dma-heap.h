@@ -7,6 +7,7 @@
 #define _MEDIA_VIDEOBUF2_DMA_HEAP_H
 
 #include <linux/dma-direction.h>
+#include <linux/dma-heap.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -16,7 +17,6 @@
 struct device;
 struct dma_buf;
 struct dma_buf_attachment;
-struct dma_heap;
 struct sg_table;
 
 #define VB2_DMA_HEAP_MAX_HEAPS	4
@@ -76,7 +76,7 @@ struct vb2_dma_heap_internal {
  * @list:	entry in &vb2_dma_heap_internal.bufs
  * @owner:	the context the buffer belongs to
  * @purpose:	what the buffer is for, a string constant, e.g. "reference"
- * @size:	size in bytes
+ * @size:	size in bytes, rounded up to whole pages
  * @heap:	the heap the buffer came from
  * @dmabuf:	the heap's dma-buf
  * @attach:	attachment of @dmabuf to the owner's device
