@@ -17,7 +17,7 @@ rootfs: deps
 	@tests/vm/mkrootfs.sh
 
 # Test programs run in the VM; they build against the patched kernel's uAPI.
-TEST_PROGS := build/tests/dma-heap-test
+TEST_PROGS := $(patsubst tests/heaps/%.c,build/tests/%,$(wildcard tests/heaps/*.c))
 
 tests: kernel
 	@$(MAKE) --no-print-directory $(TEST_PROGS)

@@ -39,5 +39,31 @@ gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 \
 	! v4l2convert ! video/x-raw,format=RGB16,width=320,height=240 \
 	! fakesink sync=false && echo "  30 frames scaled 640x480 -> 320x240 by vim2m"
 
-section "done: vim2m streamed with videobuf2's stock allocator."
-echo "vb2-heap will let it and other drivers allocate from the heaps above."
+section "vim2m again, now with vb2-dma-heap: modprobe vim2m heap=reserved"
+cma=/sys/kernel/mm/cma/reserved
+rmmod vim2m
+modprobe vim2m heap=reserved
+dev=$(video_node_of vim2m)
+before=$(<$cma/alloc_pages_success)
+v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
+	--set-fmt-video=width=640,height=480,pixelformat=RGBP \
+	--stream-mmap --stream-out-mmap --stream-count=30 2>&1 |
+	grep -oE '[0-9.]+ fps' | tail -n 1 | sed 's/^/  30 frames converted at /'
+pages=$(($(<$cma/alloc_pages_success) - before))
+echo "  its buffers came from the 'reserved' heap: $((pages * 4)) KiB allocated from CMA"
+
+section "vicodec with heap=reserved: encode and decode 30 frames with GStreamer"
+modprobe vicodec heap=reserved
+before=$(<$cma/alloc_pages_success)
+gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 pattern=ball \
+	! video/x-raw,format=I420,width=640,height=480 \
+	! v4l2fwhtenc ! v4l2fwhtdec ! fakesink sync=false &&
+	echo "  30 frames through v4l2fwhtenc ! v4l2fwhtdec"
+pages=$(($(<$cma/alloc_pages_success) - before))
+echo "  queue buffers, reference frames and compressed-frame buffers:"
+echo "  $((pages * 4)) KiB allocated from the 'reserved' heap"
+
+section "done"
+echo "The same drivers allocated with videobuf2's stock allocators and, with"
+echo "heap=<name>, from the dma-buf heap of your choice, falling back to system"
+echo "memory when it is full. See Documentation/driver-api/media/vb2-dma-heap.rst."

@@ -70,11 +70,13 @@ done
 
 # The exporter's buffers must be large enough for every format under test.
 for heap in "${HEAPS[@]}"; do
-	check "compliance/heap=$heap/modprobe" sh -c "rmmod vim2m vivid &&
-		modprobe vim2m heap=$heap && modprobe vivid n_devs=2 heap=$heap,$heap"
+	check "compliance/heap=$heap/modprobe" sh -c "rmmod vim2m vicodec vivid &&
+		modprobe vim2m heap=$heap && modprobe vicodec heap=$heap &&
+		modprobe vivid n_devs=2 heap=$heap,$heap"
 	exporter=$(node_named vivid-001-vid-cap)
 	check "compliance/heap=$heap/exporter-format" \
 		v4l2-ctl -d "$exporter" -v width=1920,height=1080,pixelformat=YUYV
 	compliance "heap=$heap" vim2m '*' --expbuf-device "$exporter"
+	compliance "heap=$heap" vicodec '*' --expbuf-device "$exporter"
 	compliance "heap=$heap" vivid 'vivid/vivid-000-*' --expbuf-device "$exporter"
 done

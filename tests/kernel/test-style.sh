@@ -1,0 +1,35 @@
+#!/bin/bash
+# Host test: the kernel code meets the upstream bar. checkpatch --strict on
+# every patch of the series and on the allocator's sources, and kernel-doc
+# on everything that carries exported symbols, using the scripts of the
+# kernel tree that 'make kernel' unpacked.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. scripts/paths.sh
+
+[ -x "$KSRC/scripts/checkpatch.pl" ] || { echo "not ok: no kernel tree at $KSRC"; exit 1; }
+checkpatch=("$KSRC/scripts/checkpatch.pl" --strict --quiet --no-tree --show-types)
+failures=0
+
+judge() { # NAME OUTPUT
+	if [ -z "$2" ]; then
+		echo "ok $1"
+	else
+		echo "not ok $1"
+		sed 's/^/    /' <<<"$2"
+		failures=$((failures + 1))
+	fi
+}
+
+while read -r patch; do
+	judge "checkpatch ${patch##*/}" "$("${checkpatch[@]}" "$patch" 2>&1)"
+done < <(series_patches)
+
+for f in kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h; do
+	judge "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
+done
+
+judge "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
+	kernel/vb2-heap/videobuf2-dma-heap.c kernel/vb2-heap/include/media/videobuf2-dma-heap.h 2>&1)"
+
+exit $((failures > 0))
