@@ -56,7 +56,7 @@ section "vicodec with heap=reserved: encode and decode 30 frames with GStreamer"
 modprobe vicodec heap=reserved
 before=$(<$cma/alloc_pages_success)
 gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 pattern=ball \
-	! video/x-raw,format=I420,width=640,height=480 \
+	! video/x-raw,format=I420,width=1280,height=720 \
 	! v4l2fwhtenc ! v4l2fwhtdec ! fakesink sync=false &&
 	echo "  30 frames through v4l2fwhtenc ! v4l2fwhtdec"
 pages=$(($(<$cma/alloc_pages_success) - before))

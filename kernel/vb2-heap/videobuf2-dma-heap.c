@@ -34,7 +34,7 @@
  * @heap:	MMAP: the heap the buffer came from
  * @attach:	MMAP and DMABUF: attachment of @dmabuf to @dev
  * @map:	MMAP and DMABUF: kernel mapping, made on first use
- * @caps:	DMABUF and USERPTR: DMA_HEAP_CAP_* the queue requires
+ * @caps:	DMA_HEAP_CAP_* the queue required when the plane was made
  * @vec:	USERPTR: pinned user pages
  * @userptr_sgt: USERPTR: scatterlist of @vec
  * @vaddr:	USERPTR: kernel mapping, made on first use
@@ -163,16 +163,13 @@ static void vb2_dma_heap_dmabuf_vunmap(struct vb2_dma_heap_buf *buf)
 	iosys_map_clear(&buf->map);
 }
 
-/*********************************************/
-/*         callbacks for MMAP buffers        */
-/*********************************************/
-
-static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
-				unsigned long size)
+/* What every kind of plane starts from: the queue's view of it. */
+static struct vb2_dma_heap_buf *vb2_dma_heap_buf_new(struct vb2_buffer *vb,
+						     struct device *dev,
+						     unsigned long size)
 {
-	struct vb2_queue *q = vb->vb2_queue;
+	const struct vb2_dma_heap_policy *policy = vb->vb2_queue->heap_policy;
 	struct vb2_dma_heap_buf *buf;
-	int ret;
 
 	if (WARN_ON(!dev))
 		return ERR_PTR(-EINVAL);
@@ -183,11 +180,28 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 
 	buf->dev = dev;
 	buf->vb = vb;
-	buf->dma_dir = q->dma_dir;
+	buf->dma_dir = vb->vb2_queue->dma_dir;
 	buf->size = size;
+	buf->caps = policy ? policy->caps : 0;
+	return buf;
+}
 
-	buf->dmabuf = vb2_dma_heap_policy_alloc(dev, q->heap_policy, size,
-						&buf->heap);
+/*********************************************/
+/*         callbacks for MMAP buffers        */
+/*********************************************/
+
+static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
+				unsigned long size)
+{
+	struct vb2_dma_heap_buf *buf;
+	int ret;
+
+	buf = vb2_dma_heap_buf_new(vb, dev, size);
+	if (IS_ERR(buf))
+		return buf;
+
+	buf->dmabuf = vb2_dma_heap_policy_alloc(dev, vb->vb2_queue->heap_policy,
+						size, &buf->heap);
 	if (IS_ERR(buf->dmabuf)) {
 		ret = PTR_ERR(buf->dmabuf);
 		goto err_free;
@@ -258,10 +272,10 @@ static unsigned int vb2_dma_heap_num_users(void *buf_priv)
 /*********************************************/
 
 /*
- * The exporter knows how to make the CPU's view of its memory coherent with
- * every attached device, so MMAP buffers go through it; USERPTR memory is
- * ours to sync. DMABUF imports are synced by their exporter: the core sets
- * the skip flags for them.
+ * vb2_buffer_done() calls finish from interrupt context, where the heaps'
+ * begin/end_cpu_access cannot run (they take a mutex), so the device's own
+ * mapping is synced as vb2-dma-sg does. DMABUF imports are synced by their
+ * exporter: the core sets the skip flags for them.
  */
 static void vb2_dma_heap_prepare(void *buf_priv)
 {
@@ -270,10 +284,7 @@ static void vb2_dma_heap_prepare(void *buf_priv)
 	if (buf->vb->skip_cache_sync_on_prepare)
 		return;
 
-	if (buf->heap)
-		dma_buf_end_cpu_access(buf->dmabuf, buf->dma_dir);
-	else
-		dma_sync_sgtable_for_device(buf->dev, buf->sgt, buf->dma_dir);
+	dma_sync_sgtable_for_device(buf->dev, buf->sgt, buf->dma_dir);
 }
 
 static void vb2_dma_heap_finish(void *buf_priv)
@@ -283,10 +294,7 @@ static void vb2_dma_heap_finish(void *buf_priv)
 	if (buf->vb->skip_cache_sync_on_finish)
 		return;
 
-	if (buf->heap)
-		dma_buf_begin_cpu_access(buf->dmabuf, buf->dma_dir);
-	else
-		dma_sync_sgtable_for_cpu(buf->dev, buf->sgt, buf->dma_dir);
+	dma_sync_sgtable_for_cpu(buf->dev, buf->sgt, buf->dma_dir);
 }
 
 static void *vb2_dma_heap_vaddr(struct vb2_buffer *vb, void *buf_priv)
@@ -318,22 +326,12 @@ static void *vb2_dma_heap_cookie(struct vb2_buffer *vb, void *buf_priv)
 static void *vb2_dma_heap_get_userptr(struct vb2_buffer *vb, struct device *dev,
 				      unsigned long vaddr, unsigned long size)
 {
-	struct vb2_queue *q = vb->vb2_queue;
 	struct vb2_dma_heap_buf *buf;
 	int ret;
 
-	if (WARN_ON(!dev))
-		return ERR_PTR(-EINVAL);
-
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
-
-	buf->dev = dev;
-	buf->vb = vb;
-	buf->dma_dir = q->dma_dir;
-	buf->size = size;
-	buf->caps = q->heap_policy ? q->heap_policy->caps : 0;
+	buf = vb2_dma_heap_buf_new(vb, dev, size);
+	if (IS_ERR(buf))
+		return buf;
 
 	buf->vec = vb2_create_framevec(vaddr, size,
 				       buf->dma_dir == DMA_FROM_DEVICE ||
@@ -404,34 +402,23 @@ static void *vb2_dma_heap_attach_dmabuf(struct vb2_buffer *vb,
 					struct dma_buf *dbuf,
 					unsigned long size)
 {
-	struct vb2_queue *q = vb->vb2_queue;
 	struct vb2_dma_heap_buf *buf;
 	struct dma_buf_attachment *attach;
-
-	if (WARN_ON(!dev))
-		return ERR_PTR(-EINVAL);
 
 	if (dbuf->size < size)
 		return ERR_PTR(-EFAULT);
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
+	buf = vb2_dma_heap_buf_new(vb, dev, size);
+	if (IS_ERR(buf))
+		return buf;
 
 	attach = dma_buf_attach(dbuf, dev);
 	if (IS_ERR(attach)) {
 		kfree(buf);
 		return attach;
 	}
-
-	buf->dev = dev;
-	buf->vb = vb;
-	buf->dma_dir = q->dma_dir;
-	buf->size = size;
 	buf->dmabuf = dbuf;
 	buf->attach = attach;
-	buf->caps = q->heap_policy ? q->heap_policy->caps : 0;
-
 	return buf;
 }
 

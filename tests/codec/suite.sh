@@ -6,16 +6,23 @@
 . tests/lib/results.sh
 
 HEAPS=(system reserved)
-FRAMES=30
-WIDTH=640
-HEIGHT=480
+# vicodec's default size: GStreamer 1.26 sizes the encoder's capture pool
+# from the format vicodec reports before the output format is set, so any
+# other size fails with stock vicodec too ("buffer size ... is smaller").
+FRAMES=15
+WIDTH=1280
+HEIGHT=720
+EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
 CMA=/sys/kernel/mm/cma/reserved
 
-# roundtrip LABEL [vicodec parameters]: leaves enc.fwht and dec.yuv in the
-# label's log directory. A fresh registry per run, because GStreamer caches
-# which /dev/video node is the encoder and reloading vicodec renumbers them.
+# roundtrip LABEL [vicodec parameters]: leaves enc.fwht and dec.yuv in
+# $OUT/LABEL. A fresh registry per run, because GStreamer caches which
+# /dev/video node is the encoder and reloading vicodec renumbers them.
+# $OUT is on tmpfs: the project share (9p) cannot write straight from heap
+# buffer mappings (see "Known limitations" in vb2-dma-heap.rst).
+OUT=/tmp/codec
 roundtrip() {
-	local label=$1 out=$VB2HEAP_LOGDIR/codec-$1
+	local label=$1 out=$OUT/$1
 	shift
 	mkdir -p "$out"
 	{ rmmod vicodec 2>/dev/null; modprobe vicodec "$@"; } &&
@@ -28,35 +35,41 @@ roundtrip() {
 			! filesink location="$out/dec.yuv"
 }
 
+decoded_all_frames() { # LABEL
+	local size
+	size=$(stat -c %s "$OUT/$1/dec.yuv" 2>/dev/null || echo 0)
+	if [ "$size" = "$EXPECTED" ]; then
+		result PASS "codec/$1/decoded-all-frames"
+	else
+		result FAIL "codec/$1/decoded-all-frames" "$size bytes, want $EXPECTED"
+	fi
+}
+
+# Only meaningful once the stock run decoded every frame.
 same_file() { # LABEL FILE
-	local ref=$VB2HEAP_LOGDIR/codec-stock/$2 got=$VB2HEAP_LOGDIR/codec-$1/$2
-	if cmp -s "$ref" "$got"; then
+	local ref=$OUT/stock/$2 got=$OUT/$1/$2
+	if [ -s "$ref" ] && cmp -s "$ref" "$got"; then
 		result PASS "codec/$1/$2-identical" "sha256 $(sha256sum <"$got" | cut -c1-16)"
 	else
-		result FAIL "codec/$1/$2-identical" "differs from the stock allocator's $ref"
+		result FAIL "codec/$1/$2-identical" "differs from the stock allocator's"
 	fi
 }
 
 cma_allocated() { cat $CMA/alloc_pages_success; }
 
 check codec/stock/roundtrip roundtrip stock
-decoded=$(stat -c %s "$VB2HEAP_LOGDIR/codec-stock/dec.yuv" 2>/dev/null || echo 0)
-expected=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
-if [ "$decoded" = "$expected" ]; then
-	result PASS codec/stock/decoded-all-frames
-else
-	result FAIL codec/stock/decoded-all-frames "$decoded bytes, want $expected"
-fi
+decoded_all_frames stock
 
 for heap in "${HEAPS[@]}"; do
 	before=$(cma_allocated)
 	check "codec/heap=$heap/roundtrip" roundtrip "heap=$heap" "heap=$heap"
+	decoded_all_frames "heap=$heap"
 	same_file "heap=$heap" enc.fwht
 	same_file "heap=$heap" dec.yuv
 	# Queue buffers plus the reference and compressed frames, in pages.
 	if [ "$heap" = reserved ]; then
 		pages=$(($(cma_allocated) - before))
-		if [ $pages -ge $((expected / FRAMES * 2 / 4096)) ]; then
+		if [ $pages -ge $((EXPECTED / FRAMES * 2 / 4096)) ]; then
 			result PASS "codec/heap=$heap/memory-from-cma" "$pages pages"
 		else
 			result FAIL "codec/heap=$heap/memory-from-cma" "only $pages CMA pages allocated"
