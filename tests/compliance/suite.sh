@@ -1,13 +1,14 @@
 #!/bin/bash
 # In-VM suite: v4l2-compliance -s on every streaming node of the virtual
 # drivers with their stock allocators, then on the drivers converted to
-# vb2-dma-heap with each heap, importing DMABUFs that a second vb2-heap
-# device (vivid instance 1) exports. Every run is judged against the stock
+# vb2-dma-heap with each heap. DMABUF import is tested throughout with
+# buffers that a second vivid instance exports, itself stock or heap-backed
+# like the driver under test. Every run is judged against the stock
 # baseline, tests/compliance/baseline: a converted driver may never do worse
 # than the same driver with its stock allocator.
 . tests/lib/results.sh
 
-DRIVERS=(vim2m vicodec vivid vimc)
+HEAP_DRIVERS=(vim2m vicodec vivid)
 HEAPS=(system reserved)
 BASELINE=tests/compliance/baseline
 
@@ -60,23 +61,36 @@ compliance() {
 	done < <(streaming_nodes "$drv")
 }
 
-for drv in "${DRIVERS[@]}"; do
-	check "compliance/modprobe-$drv" modprobe "$drv"
-done
-check compliance/configure-vimc configure_vimc
-for drv in "${DRIVERS[@]}"; do
-	compliance stock "$drv" '*'
-done
+# vivid instance 1 only exports buffers, large enough for every format
+# under test; compliance runs on instance 0.
+setup_exporter() {
+	exporter=$(node_named vivid-001-vid-cap) &&
+		v4l2-ctl -d "$exporter" -v width=1920,height=1080,pixelformat=YUYV
+}
 
-# The exporter's buffers must be large enough for every format under test.
+# run_compliance LABEL DRIVER...
+run_compliance() {
+	local label=$1 drv
+	shift
+	# check runs it in this shell: $exporter stays set.
+	check "compliance/$label/exporter" setup_exporter
+	for drv in "$@"; do
+		if [ "$drv" = vivid ]; then
+			compliance "$label" vivid 'vivid/vivid-000-*' --expbuf-device "$exporter"
+		else
+			compliance "$label" "$drv" '*' --expbuf-device "$exporter"
+		fi
+	done
+}
+
+check compliance/stock/modprobe sh -c \
+	'modprobe vim2m && modprobe vicodec && modprobe vimc && modprobe vivid n_devs=2'
+check compliance/stock/configure-vimc configure_vimc
+run_compliance stock vim2m vicodec vivid vimc
+
 for heap in "${HEAPS[@]}"; do
-	check "compliance/heap=$heap/modprobe" sh -c "rmmod vim2m vicodec vivid &&
+	check "compliance/heap=$heap/modprobe" sh -c "rmmod ${HEAP_DRIVERS[*]} &&
 		modprobe vim2m heap=$heap && modprobe vicodec heap=$heap &&
 		modprobe vivid n_devs=2 heap=$heap,$heap"
-	exporter=$(node_named vivid-001-vid-cap)
-	check "compliance/heap=$heap/exporter-format" \
-		v4l2-ctl -d "$exporter" -v width=1920,height=1080,pixelformat=YUYV
-	compliance "heap=$heap" vim2m '*' --expbuf-device "$exporter"
-	compliance "heap=$heap" vicodec '*' --expbuf-device "$exporter"
-	compliance "heap=$heap" vivid 'vivid/vivid-000-*' --expbuf-device "$exporter"
+	run_compliance "heap=$heap" "${HEAP_DRIVERS[@]}"
 done
