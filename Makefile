@@ -17,14 +17,23 @@ rootfs: deps
 	@tests/vm/mkrootfs.sh
 
 # Test programs run in the VM; they build against the patched kernel's uAPI.
-TEST_PROGS := $(patsubst tests/heaps/%.c,build/tests/%,$(wildcard tests/heaps/*.c))
+TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
+TEST_PROGS := $(patsubst %.c,build/tests/%,$(notdir $(TEST_SOURCES))) \
+	      build/tests/heap-ioctl-32
+vpath %.c tests/heaps tests/uapi
 
 tests: kernel
 	@$(MAKE) --no-print-directory $(TEST_PROGS)
 
-build/tests/%: tests/heaps/%.c $(KHDR)/include/linux/dma-heap.h
+build/tests/%: %.c $(KHDR)/include/linux/dma-heap.h $(KHDR)/include/linux/videodev2.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $<
+
+# The uAPI test again as 32-bit x86 code, which the 64-bit kernel runs through
+# its compat ioctl path; static, so the VM needs no i386 libraries.
+build/tests/%-32: %.c $(KHDR)/include/linux/videodev2.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
 
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))

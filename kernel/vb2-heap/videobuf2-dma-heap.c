@@ -14,12 +14,16 @@
 #include <linux/dma-heap.h>
 #include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include <media/videobuf2-dma-heap.h>
+#include <media/v4l2-dev.h>
+#include <media/v4l2-fh.h>
+#include <media/v4l2-mem2mem.h>
 #include <media/videobuf2-memops.h>
 
 /**
@@ -120,6 +124,27 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 	return dmabuf;
 }
 
+/*
+ * A heap userspace selected is what it asked for: running out of it is an
+ * error, not a reason to fall back to a heap it did not choose.
+ */
+static struct dma_buf *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
+						struct device *dev,
+						size_t size,
+						struct dma_heap **used)
+{
+	struct dma_buf *dmabuf;
+
+	if (!q->selected_heap)
+		return vb2_dma_heap_policy_alloc(dev, q->heap_policy, size, used);
+
+	dmabuf = dma_heap_buffer_alloc(q->selected_heap, size,
+				       O_RDWR | O_CLOEXEC, 0);
+	if (!IS_ERR(dmabuf))
+		*used = dma_heap_get(q->selected_heap);
+	return dmabuf;
+}
+
 /* Attaches and maps a dma-buf for @dev; on error nothing is left attached. */
 static int vb2_dma_heap_attach_map(struct dma_buf *dmabuf, struct device *dev,
 				   enum dma_data_direction dma_dir,
@@ -200,8 +225,8 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 	if (IS_ERR(buf))
 		return buf;
 
-	buf->dmabuf = vb2_dma_heap_policy_alloc(dev, vb->vb2_queue->heap_policy,
-						size, &buf->heap);
+	buf->dmabuf = vb2_dma_heap_queue_alloc(vb->vb2_queue, dev, size,
+					       &buf->heap);
 	if (IS_ERR(buf->dmabuf)) {
 		ret = PTR_ERR(buf->dmabuf);
 		goto err_free;
@@ -759,6 +784,347 @@ void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal)
 		vb2_dma_heap_ibuf_destroy(ibuf);
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_release);
+
+/*********************************************/
+/*       reporting and selecting heaps       */
+/*********************************************/
+
+static bool vb2_dma_heap_queue_supported(struct vb2_queue *q)
+{
+	return q->mem_ops == &vb2_dma_heap_memops && q->heap_policy;
+}
+
+/* The heap an allocation under @policy tries first, referenced, or NULL. */
+static struct dma_heap *
+vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy)
+{
+	struct dma_heap *heap;
+	unsigned int i;
+
+	for (i = 0; i < policy->num_heaps; i++) {
+		heap = dma_heap_find(policy->heaps[i]);
+		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
+			return heap;
+		dma_heap_put(heap);
+	}
+	return NULL;
+}
+
+/* The heap the queue's next MMAP buffer comes from, referenced, or NULL. */
+static struct dma_heap *vb2_dma_heap_queue_heap(struct vb2_queue *q)
+{
+	if (q->selected_heap)
+		return dma_heap_get(q->selected_heap);
+	return vb2_dma_heap_policy_first(q->heap_policy);
+}
+
+static u32 vb2_dma_heap_v4l2_flags(struct vb2_queue *q, struct dma_heap *heap)
+{
+	u32 flags = 0;
+
+	if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS)
+		flags |= V4L2_HEAP_FL_CONTIGUOUS;
+	if (q && heap == q->selected_heap)
+		flags |= V4L2_HEAP_FL_SELECTED;
+	return flags;
+}
+
+static unsigned int vb2_dma_heap_queue_count(struct vb2_queue *q,
+					     struct dma_heap *heap)
+{
+	unsigned int i, count = 0;
+	struct vb2_buffer *vb;
+
+	for (i = 0; i < q->max_num_buffers; i++) {
+		vb = vb2_get_buffer(q, i);
+		if (vb && vb->memory == VB2_MEMORY_MMAP &&
+		    vb2_dma_heap_plane_heap(vb, 0) == heap)
+			count++;
+	}
+	return count;
+}
+
+struct vb2_dma_heap_nth {
+	u32 caps;
+	unsigned int index;
+	unsigned int seen;
+	struct dma_heap *heap;
+};
+
+static int vb2_dma_heap_find_nth(struct dma_heap *heap, void *data)
+{
+	struct vb2_dma_heap_nth *nth = data;
+
+	if (!vb2_dma_heap_has_caps(heap, nth->caps) || nth->seen++ < nth->index)
+		return 0;
+	nth->heap = dma_heap_get(heap);
+	return 1;
+}
+
+static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
+					struct dma_heap *heap,
+					struct v4l2_heapdesc *desc)
+{
+	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
+
+	desc->count = vb2_dma_heap_queue_count(q, heap);
+	desc->usage = heap == active || desc->count ? V4L2_HEAP_USAGE_ACTIVE :
+						      V4L2_HEAP_USAGE_COMPATIBLE;
+	desc->flags = vb2_dma_heap_v4l2_flags(q, heap);
+	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
+	dma_heap_put(active);
+}
+
+static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
+				       const struct vb2_dma_heap_group *group,
+				       struct v4l2_heapdesc *desc)
+{
+	struct dma_heap *heap = NULL;
+	struct vb2_dma_heap_ibuf *ibuf;
+
+	desc->count = 0;
+	mutex_lock(&internal->lock);
+	list_for_each_entry(ibuf, &internal->bufs, list) {
+		if (strcmp(ibuf->purpose, group->purpose))
+			continue;
+		if (!heap)
+			heap = dma_heap_get(ibuf->heap);
+		desc->count++;
+	}
+	mutex_unlock(&internal->lock);
+
+	if (!heap)
+		heap = vb2_dma_heap_policy_first(group->policy);
+	if (!heap)
+		return -ENODEV;
+
+	desc->usage = V4L2_HEAP_USAGE_INTERNAL;
+	desc->flags = vb2_dma_heap_v4l2_flags(NULL, heap);
+	desc->size = PAGE_ALIGN(group->size);
+	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
+	strscpy(desc->purpose, group->purpose, sizeof(desc->purpose));
+	dma_heap_put(heap);
+	return 0;
+}
+
+/**
+ * vb2_dma_heap_enum_heaps() - implement VIDIOC_ENUM_HEAPS for a queue
+ * @q:		the queue of @desc->type, using vb2_dma_heap_memops
+ * @internal:	the context's internal buffers, or NULL
+ * @groups:	the groups of internal buffers the context's current
+ *		configuration needs, reported with @q; NULL if none
+ * @num_groups:	number of entries in @groups
+ * @desc:	the ioctl argument
+ *
+ * Entries first describe the heaps the queue can allocate from, in the
+ * order the heaps were registered: the one MMAP buffers come from and any
+ * other that holds buffers of the queue are active, the remaining heaps
+ * with the capabilities the policy requires are compatible. The groups
+ * follow. A driver reports each group with the queue whose format
+ * determines its size, so that no group is counted twice. The V4L2 core
+ * fills in the buffer size of the queue's entries from the format.
+ *
+ * Must be called with the queue's lock held, as ioctls are.
+ *
+ * Return: 0, -EINVAL past the last entry, -ENOTTY if @q does not allocate
+ * from heaps, or -ENODEV if no heap of a group's policy is registered.
+ */
+int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
+			    struct vb2_dma_heap_internal *internal,
+			    const struct vb2_dma_heap_group *groups,
+			    unsigned int num_groups,
+			    struct v4l2_heapdesc *desc)
+{
+	struct vb2_dma_heap_nth nth = { .index = desc->index };
+	unsigned int group;
+
+	if (!vb2_dma_heap_queue_supported(q))
+		return -ENOTTY;
+
+	nth.caps = q->heap_policy->caps;
+	dma_heap_for_each(vb2_dma_heap_find_nth, &nth);
+	if (nth.heap) {
+		vb2_dma_heap_describe_queue(q, nth.heap, desc);
+		dma_heap_put(nth.heap);
+		return 0;
+	}
+
+	group = desc->index - nth.seen;
+	if (!internal || group >= num_groups)
+		return -EINVAL;
+	return vb2_dma_heap_describe_group(internal, &groups[group], desc);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_enum_heaps);
+
+/* Describes the heap the queue's next MMAP buffer comes from. */
+static int vb2_dma_heap_describe_active(struct vb2_queue *q,
+					struct v4l2_heap *heap)
+{
+	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
+
+	if (!active)
+		return -ENODEV;
+
+	heap->flags = vb2_dma_heap_v4l2_flags(q, active);
+	strscpy(heap->name, dma_heap_get_name(active), sizeof(heap->name));
+	dma_heap_put(active);
+	return 0;
+}
+
+/**
+ * vb2_dma_heap_g_heap() - implement VIDIOC_G_HEAP for a queue
+ * @q:		the queue of @heap->type, using vb2_dma_heap_memops
+ * @heap:	the ioctl argument
+ *
+ * Return: 0, -ENOTTY if @q does not allocate from heaps, or -ENODEV if no
+ * heap of the queue's policy is registered.
+ */
+int vb2_dma_heap_g_heap(struct vb2_queue *q, struct v4l2_heap *heap)
+{
+	if (!vb2_dma_heap_queue_supported(q))
+		return -ENOTTY;
+
+	heap->fd = V4L2_HEAP_FD_DEFAULT;
+	return vb2_dma_heap_describe_active(q, heap);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
+
+/**
+ * vb2_dma_heap_s_heap() - implement VIDIOC_S_HEAP for a queue
+ * @q:		the queue of @heap->type, using vb2_dma_heap_memops
+ * @heap:	the ioctl argument
+ *
+ * Selects the heap whose /dev/dma_heap node @heap->fd refers to for the
+ * queue's MMAP buffers, or with %V4L2_HEAP_FD_DEFAULT returns to the
+ * queue's policy. The queue keeps a reference to the heap until the
+ * selection changes or vb2_dma_heap_queue_release() is called. Fills in
+ * the flags and name of @heap as vb2_dma_heap_g_heap() does.
+ *
+ * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBUSY while the
+ * queue has buffers; -EBADF if @heap->fd is not an open file; -EINVAL if it
+ * is not a heap node or the heap lacks capabilities the queue requires.
+ */
+int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
+{
+	struct dma_heap *selected = NULL;
+	struct file *file;
+
+	if (!vb2_dma_heap_queue_supported(q))
+		return -ENOTTY;
+	if (vb2_is_busy(q))
+		return -EBUSY;
+
+	if (heap->fd != V4L2_HEAP_FD_DEFAULT) {
+		file = fget(heap->fd);
+		if (!file)
+			return -EBADF;
+		selected = dma_heap_from_file(file);
+		fput(file);
+		if (IS_ERR(selected))
+			return PTR_ERR(selected);
+		if (!vb2_dma_heap_has_caps(selected, q->heap_policy->caps)) {
+			dma_heap_put(selected);
+			return -EINVAL;
+		}
+	}
+
+	dma_heap_put(q->selected_heap);
+	q->selected_heap = selected;
+	return vb2_dma_heap_describe_active(q, heap);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_s_heap);
+
+/**
+ * vb2_dma_heap_queue_release() - drop the heap userspace selected
+ * @q: the queue
+ *
+ * Called by the driver when the queue goes away for good; vb2_queue_release()
+ * does not do it, because a selection, like a format, outlives the buffers.
+ */
+void vb2_dma_heap_queue_release(struct vb2_queue *q)
+{
+	dma_heap_put(q->selected_heap);
+	q->selected_heap = NULL;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_queue_release);
+
+/*
+ * The queue of @type behind a file: video_device.queue, or one of the
+ * mem2mem context's two queues.
+ */
+static struct vb2_queue *vb2_dma_heap_file_queue(struct file *file, u32 type)
+{
+	struct video_device *vdev = video_devdata(file);
+	struct v4l2_fh *fh = file->private_data;
+	struct vb2_queue *q = vdev->queue;
+
+	if (test_bit(V4L2_FL_USES_V4L2_FH, &vdev->flags) && fh->m2m_ctx)
+		q = V4L2_TYPE_IS_OUTPUT(type) ?
+			v4l2_m2m_get_src_vq(fh->m2m_ctx) :
+			v4l2_m2m_get_dst_vq(fh->m2m_ctx);
+	return q && q->type == type ? q : NULL;
+}
+
+/**
+ * vb2_dma_heap_ioctl_enum_heaps() - VIDIOC_ENUM_HEAPS without internal buffers
+ * @file:	file of the ioctl
+ * @priv:	unused
+ * @desc:	the ioctl argument
+ *
+ * For drivers whose queue is video_device.queue or whose file handles have
+ * a mem2mem context.
+ *
+ * Return: as vb2_dma_heap_enum_heaps(), or -EINVAL if the file has no
+ * queue of type @desc->type.
+ */
+int vb2_dma_heap_ioctl_enum_heaps(struct file *file, void *priv,
+				  struct v4l2_heapdesc *desc)
+{
+	struct vb2_queue *q = vb2_dma_heap_file_queue(file, desc->type);
+
+	return q ? vb2_dma_heap_enum_heaps(q, NULL, NULL, 0, desc) : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_enum_heaps);
+
+/**
+ * vb2_dma_heap_ioctl_g_heap() - VIDIOC_G_HEAP
+ * @file:	file of the ioctl
+ * @priv:	unused
+ * @heap:	the ioctl argument
+ *
+ * For the same drivers as vb2_dma_heap_ioctl_enum_heaps().
+ *
+ * Return: as vb2_dma_heap_g_heap(), or -EINVAL if the file has no queue of
+ * type @heap->type.
+ */
+int vb2_dma_heap_ioctl_g_heap(struct file *file, void *priv,
+			      struct v4l2_heap *heap)
+{
+	struct vb2_queue *q = vb2_dma_heap_file_queue(file, heap->type);
+
+	return q ? vb2_dma_heap_g_heap(q, heap) : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_g_heap);
+
+/**
+ * vb2_dma_heap_ioctl_s_heap() - VIDIOC_S_HEAP
+ * @file:	file of the ioctl
+ * @priv:	unused
+ * @heap:	the ioctl argument
+ *
+ * For the same drivers as vb2_dma_heap_ioctl_enum_heaps().
+ *
+ * Return: as vb2_dma_heap_s_heap(), or -EINVAL if the file has no queue of
+ * type @heap->type.
+ */
+int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
+			      struct v4l2_heap *heap)
+{
+	struct vb2_queue *q = vb2_dma_heap_file_queue(file, heap->type);
+
+	return q ? vb2_dma_heap_s_heap(q, heap) : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_s_heap);
 
 MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
 MODULE_LICENSE("GPL");

@@ -7,6 +7,7 @@
 # baseline, tests/compliance/baseline: a converted driver may never do worse
 # than the same driver with its stock allocator.
 . tests/lib/results.sh
+. tests/lib/v4l2.sh
 
 HEAP_DRIVERS=(vim2m vicodec vivid)
 HEAPS=(system reserved)
@@ -23,24 +24,6 @@ configure_vimc() {
 	done
 	v4l2-ctl -d "$(node_named "Raw Capture 0")" -v pixelformat=BA81 &&
 		v4l2-ctl -d "$(node_named "Raw Capture 1")" -v pixelformat=BA81
-}
-
-# The VM runs no udev, so no /dev/char links for v4l2-ctl -z to resolve.
-node_named() {
-	grep -lxF "$1" /sys/class/video4linux/*/name | sed -E 's|.*/([^/]+)/name$|/dev/\1|'
-}
-
-# streaming_nodes DRIVER: "node id" pairs of the driver's streaming nodes.
-# Ids are "driver/name" so that they do not depend on probe order.
-streaming_nodes() {
-	local sys node name
-	for sys in /sys/class/video4linux/*; do
-		node=$(basename "$sys")
-		case $node in video*|vbi*|swradio*|v4l-touch*) ;; *) continue ;; esac
-		[ "$(basename "$(readlink "$sys/device/driver")")" = "$1" ] || continue
-		name=$(tr 'A-Z' 'a-z' <"$sys/name" | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g')
-		echo "/dev/$node $1/$name"
-	done
 }
 
 # compliance LABEL DRIVER GLOB [v4l2-compliance options]: every node of

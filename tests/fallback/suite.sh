@@ -4,13 +4,10 @@
 # queue that requires contiguous memory (vivid allocators=1) gets a clean
 # ENOMEM; once the memory is back, the contiguous queue allocates again.
 . tests/lib/results.sh
+. tests/lib/v4l2.sh
 
 CMA=/sys/kernel/mm/cma/reserved
 HOG=build/tests/heap-hog
-
-node_named() {
-	grep -lxF "$1" /sys/class/video4linux/*/name | sed -E 's|.*/([^/]+)/name$|/dev/\1|'
-}
 
 # Streams a few frames through vim2m and proves that not a single page of
 # it came from CMA.

@@ -8,6 +8,7 @@
 
 #include <linux/dma-direction.h>
 #include <linux/dma-heap.h>
+#include <linux/errno.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -15,6 +16,7 @@
 #include <media/videobuf2-v4l2.h>
 
 struct device;
+struct file;
 struct dma_buf;
 struct dma_buf_attachment;
 struct sg_table;
@@ -105,6 +107,83 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
 			const char *purpose, enum dma_data_direction dma_dir);
 void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
+
+/**
+ * struct vb2_dma_heap_group - a group of driver-internal buffers to report
+ * @purpose:	the purpose its buffers are allocated with
+ * @size:	bytes per buffer under the current configuration
+ * @policy:	heaps the buffers come from
+ */
+struct vb2_dma_heap_group {
+	const char *purpose;
+	size_t size;
+	const struct vb2_dma_heap_policy *policy;
+};
+
+/*
+ * Drivers wire these into their ioctl ops unconditionally; without the
+ * allocator every queue answers as one that does not use heaps.
+ */
+#if IS_ENABLED(CONFIG_VIDEOBUF2_DMA_HEAP)
+int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
+			    struct vb2_dma_heap_internal *internal,
+			    const struct vb2_dma_heap_group *groups,
+			    unsigned int num_groups,
+			    struct v4l2_heapdesc *desc);
+int vb2_dma_heap_g_heap(struct vb2_queue *q, struct v4l2_heap *heap);
+int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap);
+void vb2_dma_heap_queue_release(struct vb2_queue *q);
+
+int vb2_dma_heap_ioctl_enum_heaps(struct file *file, void *priv,
+				  struct v4l2_heapdesc *desc);
+int vb2_dma_heap_ioctl_g_heap(struct file *file, void *priv,
+			      struct v4l2_heap *heap);
+int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
+			      struct v4l2_heap *heap);
+#else
+static inline int
+vb2_dma_heap_enum_heaps(struct vb2_queue *q,
+			struct vb2_dma_heap_internal *internal,
+			const struct vb2_dma_heap_group *groups,
+			unsigned int num_groups, struct v4l2_heapdesc *desc)
+{
+	return -ENOTTY;
+}
+
+static inline int vb2_dma_heap_g_heap(struct vb2_queue *q,
+				      struct v4l2_heap *heap)
+{
+	return -ENOTTY;
+}
+
+static inline int vb2_dma_heap_s_heap(struct vb2_queue *q,
+				      struct v4l2_heap *heap)
+{
+	return -ENOTTY;
+}
+
+static inline void vb2_dma_heap_queue_release(struct vb2_queue *q)
+{
+}
+
+static inline int vb2_dma_heap_ioctl_enum_heaps(struct file *file, void *priv,
+						struct v4l2_heapdesc *desc)
+{
+	return -ENOTTY;
+}
+
+static inline int vb2_dma_heap_ioctl_g_heap(struct file *file, void *priv,
+					    struct v4l2_heap *heap)
+{
+	return -ENOTTY;
+}
+
+static inline int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
+					    struct v4l2_heap *heap)
+{
+	return -ENOTTY;
+}
+#endif
 
 /**
  * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer

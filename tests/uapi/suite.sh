@@ -1,0 +1,79 @@
+#!/bin/bash
+# In-VM suite: VIDIOC_ENUM_HEAPS, VIDIOC_G_HEAP and VIDIOC_S_HEAP on every
+# video node of the converted drivers with each heap, as 64-bit and as
+# 32-bit processes; ENOTTY from the same drivers without heaps; what an
+# unprivileged user can and cannot select; and the ioctl debug log.
+. tests/lib/results.sh
+. tests/lib/v4l2.sh
+
+PROG=build/tests/heap-ioctl
+HEAPS=(system reserved)
+
+unload() {
+	local m
+	for m in vivid vicodec vim2m; do
+		! lsmod | grep -q "^$m " || rmmod "$m" || return
+	done
+}
+
+# every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
+# the converted drivers, one result per node.
+every_node() {
+	local label=$1 dev id drv
+	shift
+	for drv in vim2m vicodec vivid; do
+		while read -r dev id; do
+			check "uapi/$label/$id" "$@" "$dev"
+		done < <(streaming_nodes "$drv" 'video*')
+	done
+}
+
+for heap in "${HEAPS[@]}"; do
+	unload
+	check "uapi/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
+		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
+	every_node "$heap" "$PROG"
+done
+# 32-bit processes go through the compat ioctl path.
+every_node compat32 "$PROG-32"
+
+# A queue that needs contiguous memory is compatible with CMA heaps only.
+unload
+check uapi/contiguous/modprobe modprobe vivid n_devs=1 allocators=1 heap=reserved
+check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
+
+unload
+check uapi/stock/modprobe sh -c 'modprobe vim2m && modprobe vicodec && modprobe vivid n_devs=1'
+every_node stock "$PROG" --unsupported
+
+# Heap nodes are root's: a user who may use the video device can select a
+# heap only with a heap fd that root hands over.
+unload
+check uapi/unprivileged/modprobe modprobe vivid n_devs=1 heap=reserved
+dev=$(node_named vivid-000-vid-cap)
+chmod 0666 "$dev"
+check uapi/unprivileged/no-heap-fd \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$PROG" --unprivileged "$dev"
+check uapi/unprivileged/heap-fd-handed-over sh -c \
+	'exec 7</dev/dma_heap/system &&
+	 setpriv --reuid=65534 --regid=65534 --clear-groups "$0" --unprivileged "$1" --heap-fd 7' \
+	"$PROG" "$dev"
+
+# With ioctl debugging on, the core prints the new structures. The kernel
+# log is not cleared: the VM runner scans all of it afterwards.
+debug_log() {
+	local dev=$1 sys=/sys/class/video4linux/${1#/dev/}/dev_debug start printed
+	start=$(dmesg | wc -l)
+	echo 3 >"$sys"
+	"$PROG" "$dev" >/dev/null
+	echo 0 >"$sys"
+	printed=$(dmesg | tail -n +$((start + 1)) | grep -oE \
+		-e 'VIDIOC_ENUM_HEAPS: index=0, type=vid-cap, usage=1, flags=0x1, name=reserved, purpose=, size=[1-9][0-9]*, count=0' \
+		-e 'VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x1, name=reserved' \
+		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[0-3], name=[a-z]+' |
+		sed 's/:.*//' | sort -u | tr '\n' ' ')
+	echo "printed: $printed"
+	[ "$printed" = "VIDIOC_ENUM_HEAPS VIDIOC_G_HEAP VIDIOC_S_HEAP " ]
+}
+check uapi/debug-log debug_log "$dev"
+unload
