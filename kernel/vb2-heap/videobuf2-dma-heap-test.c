@@ -112,6 +112,8 @@ static void test_exit(struct kunit *test)
 
 	while (ctx->num_hogs)
 		dma_buf_put(ctx->hogs[--ctx->num_hogs]);
+	vb2_dma_heap_queue_release(&ctx->a.q);
+	vb2_dma_heap_queue_release(&ctx->b.q);
 	release_buffers();
 }
 
@@ -470,6 +472,107 @@ static void test_policy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), -ENODEV);
 }
 
+static void test_selected_heap(struct kunit *test)
+{
+	struct v4l2_heap h = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+	void *priv;
+
+	require_cma(test);
+	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+
+	/* A selected heap takes precedence over the policy... */
+	q->selected_heap = dma_heap_find("system");
+	KUNIT_ASSERT_NOT_NULL(test, q->selected_heap);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
+	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_SELECTED);
+	KUNIT_EXPECT_EQ(test, h.fd, V4L2_HEAP_FD_DEFAULT);
+
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_STREQ(test,
+			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
+			   "system");
+	vb2_dma_heap_memops.put(priv);
+
+	vb2_dma_heap_queue_release(q);
+	KUNIT_EXPECT_NULL(test, q->selected_heap);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, CMA_HEAP);
+	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS);
+
+	/* ...and is never fallen back from: userspace asked for it. */
+	q->selected_heap = dma_heap_find(CMA_HEAP);
+	exhaust_cma(test);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
+}
+
+static void test_enum_heaps(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	const struct vb2_dma_heap_group groups[] = {
+		{ "scratch", SZ_64K + 1, &ctx->a.policy },
+	};
+	struct vb2_dma_heap_internal internal;
+	struct vb2_dma_heap_ibuf *ibuf;
+	unsigned int i, queue_entries = 0;
+	struct v4l2_heapdesc d;
+	bool cma_active = false;
+	int ret;
+
+	require_cma(test);
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, "system");
+	vb2_dma_heap_internal_init(&internal, test_dev(test));
+
+	for (i = 0; ; i++) {
+		memset(&d, 0, sizeof(d));
+		d.index = i;
+		ret = vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
+					      ARRAY_SIZE(groups), &d);
+		if (ret)
+			break;
+		if (d.usage == V4L2_HEAP_USAGE_INTERNAL) {
+			KUNIT_EXPECT_STREQ(test, (char *)d.purpose, "scratch");
+			KUNIT_EXPECT_STREQ(test, (char *)d.name, CMA_HEAP);
+			KUNIT_EXPECT_EQ(test, d.size, SZ_64K + PAGE_SIZE);
+			KUNIT_EXPECT_EQ(test, d.count, 0);
+			continue;
+		}
+		/* Only contiguous heaps can serve this queue. */
+		queue_entries++;
+		KUNIT_EXPECT_TRUE(test, d.flags & V4L2_HEAP_FL_CONTIGUOUS);
+		KUNIT_EXPECT_STREQ(test, (char *)d.purpose, "");
+		if (!strcmp((char *)d.name, CMA_HEAP)) {
+			KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_ACTIVE);
+			cma_active = true;
+		} else {
+			KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_COMPATIBLE);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_TRUE(test, cma_active);
+	KUNIT_ASSERT_EQ(test, i, queue_entries + 1);
+
+	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K + 1,
+				       "scratch", DMA_TO_DEVICE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
+	d.index = queue_entries;
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
+						      ARRAY_SIZE(groups), &d), 0);
+	KUNIT_EXPECT_EQ(test, d.count, 1);
+	vb2_dma_heap_internal_release(&internal);
+
+	/* A queue that does not allocate from heaps has nothing to report. */
+	ctx->a.q.mem_ops = NULL;
+	d.index = 0;
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, NULL, NULL, 0, &d),
+			-ENOTTY);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_g_heap(&ctx->a.q, &(struct v4l2_heap){}),
+			-ENOTTY);
+}
+
 static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
 	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
@@ -480,6 +583,8 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_contiguous_import),
 	KUNIT_CASE(test_internal_buffers),
 	KUNIT_CASE(test_policy),
+	KUNIT_CASE(test_selected_heap),
+	KUNIT_CASE(test_enum_heaps),
 	{}
 };
 
