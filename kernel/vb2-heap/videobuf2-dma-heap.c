@@ -1002,12 +1002,15 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
  *
  * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBUSY while the
  * queue has buffers; -EBADF if @heap->fd is not an open file; -EINVAL if it
- * is not a heap node or the heap lacks capabilities the queue requires.
+ * is not a heap node or the heap lacks capabilities the queue requires;
+ * -ENODEV when returning to a policy none of whose heaps is registered. On
+ * failure the previous selection stays.
  */
 int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 {
-	struct dma_heap *selected = NULL;
+	struct dma_heap *selected = NULL, *previous;
 	struct file *file;
+	int ret;
 
 	if (!vb2_dma_heap_queue_supported(q))
 		return -ENOTTY;
@@ -1028,9 +1031,17 @@ int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 		}
 	}
 
-	dma_heap_put(q->selected_heap);
+	/* A failed call must leave the previous selection in place. */
+	previous = q->selected_heap;
 	q->selected_heap = selected;
-	return vb2_dma_heap_describe_active(q, heap);
+	ret = vb2_dma_heap_describe_active(q, heap);
+	if (ret) {
+		q->selected_heap = previous;
+		dma_heap_put(selected);
+		return ret;
+	}
+	dma_heap_put(previous);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_s_heap);
 
