@@ -3,9 +3,9 @@ SHELL := /bin/bash
 KHDR := $(shell . scripts/paths.sh && echo "$$KHDR")
 CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror
 
-.PHONY: all deps kernel rootfs tests vm check demo clean
+.PHONY: all deps kernel rootfs tests userspace install vm check demo clean
 
-all: kernel rootfs tests
+all: kernel rootfs tests userspace
 
 deps:
 	@scripts/deps.sh
@@ -35,6 +35,17 @@ build/tests/%-32: %.c $(KHDR)/include/linux/videodev2.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
 
+# libv4l2heap and v4l2-heap, built against the patched kernel's uAPI.
+# PREFIX and DESTDIR given to make reach the install below.
+USERSPACE = $(MAKE) --no-print-directory -C userspace KHDR=$(KHDR)/include \
+	    O=$(CURDIR)/build/userspace
+
+userspace: kernel
+	@$(USERSPACE) all check-symbols
+
+install: userspace
+	@$(USERSPACE) install
+
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))
 
@@ -42,10 +53,10 @@ vm: kernel rootfs
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
-check: kernel rootfs tests
+check: kernel rootfs tests userspace
 	@tests/check
 
-demo: kernel rootfs tests
+demo: kernel rootfs tests userspace
 	@tests/vm/run scripts/demo.sh
 
 clean:

@@ -4,14 +4,11 @@ set -euo pipefail
 
 section() { printf '\n== %s\n' "$*"; }
 
-video_node_of() { # DRIVER: the first video node the driver registered
-	local sys
-	for sys in /sys/class/video4linux/video*; do
-		[ "$(basename "$(readlink "$sys/device/driver")")" = "$1" ] &&
-			{ echo "/dev/$(basename "$sys")"; return; }
-	done
-	echo "no video node from $1" >&2
-	return 1
+. tests/lib/v4l2.sh
+TOOL=build/userspace/v4l2-heap
+
+node_of() { # DRIVER [NAME-PATTERN]: the driver's first matching video node
+	streaming_nodes "$1" 'video*' | awk -v re="${2:-.}" '$2 ~ re { print $1; exit }'
 }
 
 section "kernel $(uname -r); dma-buf heaps it offers (/dev/dma_heap):"
@@ -24,7 +21,7 @@ done
 
 section "loading vim2m, the virtual mem2mem scaler (stock allocator: vb2-vmalloc)"
 modprobe vim2m
-dev=$(video_node_of vim2m)
+dev=$(node_of vim2m)
 v4l2-ctl -d "$dev" --info | sed -n '/^Driver Info/,/^\t[^ ]*Bus info/s/^\t\(Driver name\|Card type\)/  \1/p'
 
 section "streaming 30 frames through $dev with v4l2-ctl (MMAP in, MMAP out)"
@@ -43,7 +40,7 @@ section "vim2m again, now with vb2-dma-heap: modprobe vim2m heap=reserved"
 cma=/sys/kernel/mm/cma/reserved
 rmmod vim2m
 modprobe vim2m heap=reserved
-dev=$(video_node_of vim2m)
+dev=$(node_of vim2m)
 before=$(<$cma/alloc_pages_success)
 v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
 	--set-fmt-video=width=640,height=480,pixelformat=RGBP \
@@ -51,6 +48,9 @@ v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
 	grep -oE '[0-9.]+ fps' | tail -n 1 | sed 's/^/  30 frames converted at /'
 pages=$(($(<$cma/alloc_pages_success) - before))
 echo "  its buffers came from the 'reserved' heap: $((pages * 4)) KiB allocated from CMA"
+
+section "the driver says so itself: v4l2-heap -d $dev --list (VIDIOC_ENUM_HEAPS)"
+"$TOOL" -d "$dev" --list | sed 's/^/  /'
 
 section "vicodec with heap=reserved: encode and decode 30 frames with GStreamer"
 modprobe vicodec heap=reserved
@@ -63,7 +63,18 @@ pages=$(($(<$cma/alloc_pages_success) - before))
 echo "  queue buffers, reference frames and compressed-frame buffers:"
 echo "  $((pages * 4)) KiB allocated from the 'reserved' heap"
 
+section "vicodec's encoder reports the memory it keeps for itself"
+"$TOOL" -d "$(node_of vicodec encoder)" --list | sed 's/^/  /'
+
+section "vivid: choose the heap, then stream into buffers from it (DMABUF)"
+modprobe vivid n_devs=1 heap=reserved
+cap=$(node_of vivid vid-cap)
+"$TOOL" -d "$cap" --set-heap cap=system --list | sed 's/^/  /'
+"$TOOL" -d "$cap" --stream 30 | sed 's/^/  /'
+
 section "done"
 echo "The same drivers allocated with videobuf2's stock allocators and, with"
 echo "heap=<name>, from the dma-buf heap of your choice, falling back to system"
-echo "memory when it is full. See Documentation/driver-api/media/vb2-dma-heap.rst."
+echo "memory when it is full; VIDIOC_ENUM_HEAPS tells userspace which heaps a"
+echo "queue uses, and VIDIOC_S_HEAP chooses. See the v4l2-heap(1) man page,"
+echo "userspace/include/v4l2heap.h and Documentation/."

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential bc bison flex libssl-dev libelf-dev cpio kmod
 	rsync xz-utils git ca-certificates python3 python3-docutils debootstrap
-	qemu-system-x86 gcc-multilib libcmocka-dev
+	qemu-system-x86 gcc-multilib libcmocka-dev pkg-config
 )
 
 missing=()

@@ -1,0 +1,137 @@
+#!/bin/bash
+# In-VM suite: every v4l2-heap command against vim2m, vicodec and vivid with
+# each heap, the JSON it prints (checked with jq), streaming from each heap
+# with the data checked frame by frame, and each documented error with its
+# exit status.
+. tests/lib/results.sh
+. tests/lib/v4l2.sh
+
+TOOL=build/userspace/v4l2-heap
+CMA=/sys/kernel/mm/cma/reserved
+HEAPS=(system reserved)
+
+unload() {
+	local m
+	for m in vivid vicodec vim2m; do
+		! lsmod | grep -q "^$m " || rmmod "$m" || return
+	done
+}
+
+# expect_exit STATUS COMMAND...: the command fails with STATUS and says why
+# on stderr.
+expect_exit() {
+	local want=$1 got err
+	shift
+	err=$("$@" 2>&1 >/dev/null)
+	got=$?
+	echo "exit $got: $err"
+	[ "$got" = "$want" ] && { [ "$want" = 0 ] || [ -n "$err" ]; }
+}
+
+# json_active DEVICE QUEUE: the active heaps of QUEUE in --list --json,
+# a selected one marked with "*".
+json_active() {
+	"$TOOL" -d "$1" --list --json | jq -r --arg type "$2" '
+		.queues[] | select(.type == $type) | .entries[] |
+		select(.usage == "active") |
+		.heap + (if .flags | index("selected") then "*" else "" end)'
+}
+
+active_is() { # DEVICE HEAP: the capture queue's only active heap
+	local got
+	got=$(json_active "$1" capture) && echo "active: $got" && [ "$got" = "$2" ]
+}
+
+# set_heap_persists DEVICE HEAP DEFAULT: a selection outlives the process
+# that made it, and "default" undoes it.
+set_heap_persists() {
+	"$TOOL" -d "$1" --set-heap cap="$2" && active_is "$1" "$2*" &&
+		"$TOOL" -d "$1" --set-heap cap=default && active_is "$1" "$3"
+}
+
+list_shows() { # DEVICE HEAP: the table names HEAP as active on every queue
+	local out
+	out=$("$TOOL" -d "$1" --list) || return
+	echo "$out"
+	grep -q '^[a-z-]* queue:$' <<<"$out" &&
+		! grep -E '^ +active ' <<<"$out" | grep -vqE "^ +active +$2 "
+}
+
+heaps_listed() {
+	local out
+	out=$("$TOOL" --list-heaps) && echo "$out" &&
+		grep -qE '^reserved +contiguous$' <<<"$out" &&
+		grep -qE '^system +-$' <<<"$out" &&
+		"$TOOL" --list-heaps --json | jq -e '
+			[.heaps[] | {(.name): .caps}] | add ==
+			{"reserved": ["contiguous"], "system": []}'
+}
+
+# stream DEVICE N [OPTIONS]: every frame carried data; with --heap reserved
+# the CMA area's counter must show the buffers came from it.
+stream() {
+	local dev=$1 n=$2 before out
+	shift 2
+	before=$(<$CMA/alloc_pages_success)
+	out=$("$TOOL" -d "$dev" --stream "$n" "$@") || { echo "$out"; return 1; }
+	echo "$out"
+	grep -q "all $n carried data" <<<"$out" || return
+	case "$*" in
+	*"--heap reserved"*) [ "$(<$CMA/alloc_pages_success)" -gt "$before" ] ;;
+	*"--heap system"*) [ "$(<$CMA/alloc_pages_success)" = "$before" ] ;;
+	esac
+}
+
+check tool/list-heaps heaps_listed
+
+for heap in "${HEAPS[@]}"; do
+	unload
+	check "tool/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
+		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
+	for drv in vim2m vicodec vivid; do
+		while read -r dev id; do
+			check "tool/$heap/list/$id" list_shows "$dev" "$heap"
+			check "tool/$heap/json/$id" sh -c \
+				'"$0" -d "$1" --list --json | jq -e .device' "$TOOL" "$dev"
+		done < <(streaming_nodes "$drv" 'video*')
+	done
+
+	cap=$(node_named vivid-000-vid-cap)
+	for from in "${HEAPS[@]}"; do
+		check "tool/$heap/stream/vivid-vid-cap/$from" stream "$cap" 10 --heap "$from"
+		check "tool/$heap/stream/vim2m/$from" stream "$(node_named vim2m)" 10 --heap "$from"
+	done
+	check "tool/$heap/stream/vicodec-encoder" stream \
+		"$(streaming_nodes vicodec 'video*' | awk '/encoder/ { print $1 }')" 5
+
+	# vivid keeps a selection like a format, so separate runs see it.
+	other=$([ "$heap" = system ] && echo reserved || echo system)
+	check "tool/$heap/set-heap" set_heap_persists "$cap" "$other" "$heap"
+done
+
+unload
+check tool/errors/modprobe sh -c 'modprobe vim2m heap=reserved &&
+	modprobe vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1'
+heap_dev=$(node_named vivid-000-vid-cap)
+check tool/errors/no-such-device expect_exit 3 "$TOOL" -d /dev/video99 --list
+check tool/errors/not-v4l2 expect_exit 3 "$TOOL" -d /dev/null --list
+check tool/errors/no-heap-support expect_exit 4 "$TOOL" -d "$(node_named vivid-001-vid-cap)" --list
+check tool/errors/no-such-heap expect_exit 5 "$TOOL" -d "$heap_dev" --set-heap cap=no-such-heap
+check tool/errors/incompatible-heap expect_exit 5 \
+	"$TOOL" -d "$(node_named vivid-002-vid-cap)" --set-heap cap=system
+check tool/errors/malformed-set-heap expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap reserved
+check tool/errors/unknown-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap sideways=reserved
+check tool/errors/missing-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap out=reserved
+check tool/errors/unknown-option expect_exit 2 "$TOOL" --frobnicate
+check tool/errors/stream-json expect_exit 2 "$TOOL" -d "$heap_dev" --stream 1 --json
+check tool/errors/stream-output-only expect_exit 2 \
+	"$TOOL" -d "$(node_named vivid-000-vid-out)" --stream 1
+check tool/help sh -c '"$0" --help | grep -q -- --set-heap' "$TOOL"
+
+# Heap nodes are root's: another user gets "not permitted", and the queue
+# keeps its heap.
+chmod 0666 "$heap_dev"
+check tool/errors/not-permitted expect_exit 5 \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -d "$heap_dev" --set-heap cap=system
+check tool/errors/not-permitted-kept-heap active_is "$heap_dev" reserved
+unload

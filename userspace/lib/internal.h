@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libv4l2heap internals shared between its source files; never installed.
+ */
+#ifndef V4L2HEAP_INTERNAL_H
+#define V4L2HEAP_INTERNAL_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#include "v4l2heap.h"
+
+/*
+ * The library is built with -fvisibility=hidden so that only the functions
+ * of v4l2heap.h, whose definitions carry this, are part of its ABI.
+ */
+#define V4L2HEAP_EXPORT __attribute__((visibility("default")))
+
+/* error.c: every failure goes through these; they return @code. */
+int v4l2heap_fail(struct v4l2heap_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int v4l2heap_fail_device(struct v4l2heap_err *err, int code, int device_fd,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* heaps.c */
+int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
+			struct v4l2heap_err *err);
+
+/* names.c: 0 for the buffer types the library handles, else -EINVAL. */
+int v4l2heap_check_type(uint32_t type, struct v4l2heap_err *err);
+
+/*
+ * No retry on EINTR: a blocking VIDIOC_DQBUF must stay interruptible for
+ * applications that stop streaming from a signal handler.
+ */
+static inline int v4l2heap_ioctl(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg) == -1 ? -errno : 0;
+}
+
+#endif /* V4L2HEAP_INTERNAL_H */

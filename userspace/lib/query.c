@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A device's queues and the heaps they use: VIDIOC_QUERYCAP,
+ * VIDIOC_ENUM_HEAPS, VIDIOC_G_HEAP and VIDIOC_S_HEAP.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/videodev2.h>
+
+#include "internal.h"
+
+/* v4l2heap.h mirrors these so that it need not include linux/videodev2.h. */
+_Static_assert(V4L2HEAP_PURPOSE_MAX == V4L2_HEAP_PURPOSE_SIZE,
+	       "purpose size differs from the uAPI");
+_Static_assert(V4L2HEAP_FL_CONTIGUOUS == V4L2_HEAP_FL_CONTIGUOUS &&
+	       V4L2HEAP_FL_SELECTED == V4L2_HEAP_FL_SELECTED,
+	       "heap flags differ from the uAPI");
+
+/* Output queues first: data flows from them to the capture queues. */
+static const struct {
+	uint32_t caps;
+	uint32_t type;
+} queue_caps[] = {
+	{ V4L2_CAP_VIDEO_OUTPUT | V4L2_CAP_VIDEO_M2M,
+	  V4L2_BUF_TYPE_VIDEO_OUTPUT },
+	{ V4L2_CAP_VIDEO_OUTPUT_MPLANE | V4L2_CAP_VIDEO_M2M_MPLANE,
+	  V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE },
+	{ V4L2_CAP_META_OUTPUT, V4L2_BUF_TYPE_META_OUTPUT },
+	{ V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_VIDEO_M2M,
+	  V4L2_BUF_TYPE_VIDEO_CAPTURE },
+	{ V4L2_CAP_VIDEO_CAPTURE_MPLANE | V4L2_CAP_VIDEO_M2M_MPLANE,
+	  V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE },
+	{ V4L2_CAP_META_CAPTURE, V4L2_BUF_TYPE_META_CAPTURE },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Copies a NUL-terminated uAPI name without trusting the terminator. */
+static void copy_name(char *dst, const __u8 *src, size_t size)
+{
+	memcpy(dst, src, size);
+	dst[size - 1] = '\0';
+}
+
+static int querycap_error(int device_fd, int code, struct v4l2heap_err *err)
+{
+	if (code == -ENOTTY)
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "not a V4L2 device");
+	return v4l2heap_fail_device(err, code, device_fd,
+				    "VIDIOC_QUERYCAP failed: %s",
+				    strerror(-code));
+}
+
+V4L2HEAP_EXPORT int v4l2heap_queues(int device_fd, uint32_t *types,
+				    size_t max, struct v4l2heap_err *err)
+{
+	struct v4l2_capability cap;
+	uint32_t caps;
+	size_t count = 0, i;
+	int ret;
+
+	memset(&cap, 0, sizeof(cap));
+	ret = v4l2heap_ioctl(device_fd, VIDIOC_QUERYCAP, &cap);
+	if (ret)
+		return querycap_error(device_fd, ret, err);
+	/* capabilities covers every node of the device, not just this one. */
+	caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps :
+							   cap.capabilities;
+	for (i = 0; i < ARRAY_SIZE(queue_caps); i++) {
+		if (!(caps & queue_caps[i].caps))
+			continue;
+		if (count < max)
+			types[count] = queue_caps[i].type;
+		count++;
+	}
+	return count;
+}
+
+/* Tells a device without heap support from a file that is no device. */
+static bool is_v4l2(int device_fd)
+{
+	struct v4l2_capability cap;
+
+	memset(&cap, 0, sizeof(cap));
+	return v4l2heap_ioctl(device_fd, VIDIOC_QUERYCAP, &cap) == 0;
+}
+
+/* Tells an unknown queue from another EINVAL cause: G_FMT knows queues. */
+static bool has_queue(int device_fd, uint32_t type)
+{
+	struct v4l2_format format;
+
+	memset(&format, 0, sizeof(format));
+	format.type = type;
+	return v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format) == 0;
+}
+
+static int no_queue_error(int device_fd, uint32_t type,
+			  struct v4l2heap_err *err)
+{
+	return v4l2heap_fail_device(err, -EINVAL, device_fd,
+				    "the device has no %s queue",
+				    v4l2heap_type_name(type));
+}
+
+/* Explains the errors all heap ioctls share. */
+static int heap_ioctl_error(int device_fd, uint32_t type,
+			    const char *ioctl_name, int code,
+			    struct v4l2heap_err *err)
+{
+	const char *queue = v4l2heap_type_name(type);
+
+	switch (code) {
+	case -ENOTTY:
+		if (!is_v4l2(device_fd))
+			return v4l2heap_fail_device(err, code, device_fd,
+						    "not a V4L2 device");
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "the driver does not allocate its %s queue from dma-buf heaps (a driver without heap support, or one loaded without heap=)",
+					    queue);
+	case -EINVAL:
+		return no_queue_error(device_fd, type, err);
+	default:
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "%s on the %s queue failed: %s",
+					    ioctl_name, queue, strerror(-code));
+	}
+}
+
+typedef void (*heapdesc_fn)(const struct v4l2_heapdesc *desc, void *data);
+
+/* Calls @fn for each entry of the queue; returns how many there are. */
+static int for_each_heapdesc(int device_fd, uint32_t type, heapdesc_fn fn,
+			     void *data, struct v4l2heap_err *err)
+{
+	struct v4l2_heapdesc desc;
+	uint32_t index;
+	int ret;
+
+	ret = v4l2heap_check_type(type, err);
+	if (ret)
+		return ret;
+	for (index = 0; ; index++) {
+		memset(&desc, 0, sizeof(desc));
+		desc.index = index;
+		desc.type = type;
+		ret = v4l2heap_ioctl(device_fd, VIDIOC_ENUM_HEAPS, &desc);
+		if (ret == -EINVAL)
+			break;
+		if (ret == -ENODEV)
+			return v4l2heap_fail_device(err, ret, device_fd,
+						    "no heap is registered that the driver may allocate the internal buffers of its %s queue from",
+						    v4l2heap_type_name(type));
+		if (ret)
+			return heap_ioctl_error(device_fd, type,
+						"VIDIOC_ENUM_HEAPS", ret, err);
+		fn(&desc, data);
+	}
+	/* EINVAL at index 0 is either no entries or no such queue. */
+	if (index == 0 && !has_queue(device_fd, type))
+		return no_queue_error(device_fd, type, err);
+	return index;
+}
+
+struct entry_array {
+	struct v4l2heap_entry *entries;
+	size_t max;
+};
+
+static void store_entry(const struct v4l2_heapdesc *desc, void *data)
+{
+	struct entry_array *array = data;
+	struct v4l2heap_entry *entry;
+
+	if (desc->index >= array->max)
+		return;
+	entry = &array->entries[desc->index];
+	entry->type = desc->type;
+	entry->usage = desc->usage;
+	entry->flags = desc->flags;
+	copy_name(entry->heap, desc->name, sizeof(entry->heap));
+	copy_name(entry->purpose, desc->purpose, sizeof(entry->purpose));
+	entry->size = desc->size;
+	entry->count = desc->count;
+}
+
+V4L2HEAP_EXPORT int v4l2heap_query(int device_fd, uint32_t type,
+				   struct v4l2heap_entry *entries, size_t max,
+				   struct v4l2heap_err *err)
+{
+	struct entry_array array = { .entries = entries, .max = max };
+
+	return for_each_heapdesc(device_fd, type, store_entry, &array, err);
+}
+
+V4L2HEAP_EXPORT int v4l2heap_get(int device_fd, uint32_t type,
+				 char heap[V4L2HEAP_NAME_MAX], uint32_t *flags,
+				 struct v4l2heap_err *err)
+{
+	struct v4l2_heap arg;
+	int ret;
+
+	ret = v4l2heap_check_type(type, err);
+	if (ret)
+		return ret;
+	memset(&arg, 0, sizeof(arg));
+	arg.type = type;
+	ret = v4l2heap_ioctl(device_fd, VIDIOC_G_HEAP, &arg);
+	if (ret == -ENODEV)
+		return v4l2heap_fail_device(err, ret, device_fd,
+					    "no heap the driver may allocate its %s queue from is registered",
+					    v4l2heap_type_name(type));
+	if (ret)
+		return heap_ioctl_error(device_fd, type, "VIDIOC_G_HEAP", ret,
+					err);
+	copy_name(heap, arg.name, V4L2HEAP_NAME_MAX);
+	if (flags)
+		*flags = arg.flags;
+	return 0;
+}
+
+static int s_heap_error(int device_fd, uint32_t type, const char *heap,
+			int code, struct v4l2heap_err *err)
+{
+	const char *queue = v4l2heap_type_name(type);
+
+	switch (code) {
+	case -EBUSY:
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "cannot change the heap of the %s queue while the queue has buffers; free them first (or another file handle holds a higher priority)",
+					    queue);
+	case -EINVAL:
+		/* The node is a heap for sure: this library opened it. */
+		if (heap && has_queue(device_fd, type))
+			return v4l2heap_fail_device(err, code, device_fd,
+						    "heap '%s' is not compatible with the %s queue (see the COMPATIBLE entries)",
+						    heap, queue);
+		break;
+	case -ENODEV:
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "cannot return the %s queue to the driver's default: no heap of the driver's choice is registered; the queue keeps its heap",
+					    queue);
+	}
+	return heap_ioctl_error(device_fd, type, "VIDIOC_S_HEAP", code, err);
+}
+
+V4L2HEAP_EXPORT int v4l2heap_select(int device_fd, uint32_t type,
+				    const char *heap, struct v4l2heap_err *err)
+{
+	struct v4l2_heap arg;
+	int ret;
+
+	ret = v4l2heap_check_type(type, err);
+	if (ret)
+		return ret;
+	memset(&arg, 0, sizeof(arg));
+	arg.type = type;
+	arg.fd = V4L2_HEAP_FD_DEFAULT;
+	if (heap) {
+		arg.fd = v4l2heap_open_heap(heap, err);
+		if (arg.fd < 0)
+			return arg.fd;
+	}
+	ret = v4l2heap_ioctl(device_fd, VIDIOC_S_HEAP, &arg);
+	/* The queue holds its own reference to the heap. */
+	if (heap)
+		close(arg.fd);
+	if (ret)
+		return s_heap_error(device_fd, type, heap, ret, err);
+	return 0;
+}
+
+/*
+ * DMABUF buffers are best allocated where the queue's own buffers would
+ * be: that heap has the capabilities the queue requires.
+ */
+V4L2HEAP_EXPORT int v4l2heap_recommend(int device_fd, uint32_t type,
+				       char heap[V4L2HEAP_NAME_MAX],
+				       struct v4l2heap_err *err)
+{
+	return v4l2heap_get(device_fd, type, heap, NULL, err);
+}
