@@ -20,3 +20,11 @@ streaming_nodes() {
 		echo "/dev/$node $1/$name"
 	done
 }
+
+# unload_drivers: removes the virtual drivers the suites load, if loaded.
+unload_drivers() {
+	local m
+	for m in vivid vicodec vim2m; do
+		! lsmod | grep -q "^$m " || rmmod "$m" || return
+	done
+}

@@ -10,13 +10,6 @@ TOOL=build/userspace/v4l2-heap
 CMA=/sys/kernel/mm/cma/reserved
 HEAPS=(system reserved)
 
-unload() {
-	local m
-	for m in vivid vicodec vim2m; do
-		! lsmod | grep -q "^$m " || rmmod "$m" || return
-	done
-}
-
 # expect_exit STATUS COMMAND...: the command fails with STATUS and says why
 # on stderr.
 expect_exit() {
@@ -85,7 +78,7 @@ stream() {
 check tool/list-heaps heaps_listed
 
 for heap in "${HEAPS[@]}"; do
-	unload
+	unload_drivers
 	check "tool/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
 		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
 	for drv in vim2m vicodec vivid; do
@@ -109,7 +102,7 @@ for heap in "${HEAPS[@]}"; do
 	check "tool/$heap/set-heap" set_heap_persists "$cap" "$other" "$heap"
 done
 
-unload
+unload_drivers
 check tool/errors/modprobe sh -c 'modprobe vim2m heap=reserved &&
 	modprobe vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1'
 heap_dev=$(node_named vivid-000-vid-cap)
@@ -134,4 +127,4 @@ chmod 0666 "$heap_dev"
 check tool/errors/not-permitted expect_exit 5 \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -d "$heap_dev" --set-heap cap=system
 check tool/errors/not-permitted-kept-heap active_is "$heap_dev" reserved
-unload
+unload_drivers

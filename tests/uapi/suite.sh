@@ -9,13 +9,6 @@
 PROG=build/tests/heap-ioctl
 HEAPS=(system reserved)
 
-unload() {
-	local m
-	for m in vivid vicodec vim2m; do
-		! lsmod | grep -q "^$m " || rmmod "$m" || return
-	done
-}
-
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node.
 every_node() {
@@ -29,7 +22,7 @@ every_node() {
 }
 
 for heap in "${HEAPS[@]}"; do
-	unload
+	unload_drivers
 	check "uapi/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
 		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
 	every_node "$heap" "$PROG"
@@ -38,17 +31,17 @@ done
 every_node compat32 "$PROG-32"
 
 # A queue that needs contiguous memory is compatible with CMA heaps only.
-unload
+unload_drivers
 check uapi/contiguous/modprobe modprobe vivid n_devs=1 allocators=1 heap=reserved
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
 
-unload
+unload_drivers
 check uapi/stock/modprobe sh -c 'modprobe vim2m && modprobe vicodec && modprobe vivid n_devs=1'
 every_node stock "$PROG" --unsupported
 
 # Heap nodes are root's: a user who may use the video device can select a
 # heap only with a heap fd that root hands over.
-unload
+unload_drivers
 check uapi/unprivileged/modprobe modprobe vivid n_devs=1 heap=reserved
 dev=$(node_named vivid-000-vid-cap)
 chmod 0666 "$dev"
@@ -76,4 +69,4 @@ debug_log() {
 	[ "$printed" = "VIDIOC_ENUM_HEAPS VIDIOC_G_HEAP VIDIOC_S_HEAP " ]
 }
 check uapi/debug-log debug_log "$dev"
-unload
+unload_drivers
