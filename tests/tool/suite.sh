@@ -102,6 +102,13 @@ for heap in "${HEAPS[@]}"; do
 	check "tool/$heap/set-heap" set_heap_persists "$cap" "$other" "$heap"
 done
 
+# Two planes, each its own dma-buf from the heap.
+unload_drivers
+check tool/mplane/modprobe modprobe vivid n_devs=1 multiplanar=2 heap=reserved
+mplane=$(node_named vivid-000-vid-cap)
+check tool/mplane/stream-nv12m sh -c 'v4l2-ctl -d "$0" -v pixelformat=NM12 &&
+	"$1" -d "$0" --stream 5 | grep -q "all 5 carried data"' "$mplane" "$TOOL"
+
 unload_drivers
 check tool/errors/modprobe sh -c 'modprobe vim2m heap=reserved &&
 	modprobe vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1'

@@ -35,6 +35,13 @@ unload_drivers
 check uapi/contiguous/modprobe modprobe vivid n_devs=1 allocators=1 heap=reserved
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
 
+# Sizes of multi-planar formats add up their planes, each page-aligned.
+unload_drivers
+check uapi/mplane/modprobe modprobe vivid n_devs=1 multiplanar=2 heap=reserved
+dev=$(node_named vivid-000-vid-cap)
+check uapi/mplane/nv12m v4l2-ctl -d "$dev" -v pixelformat=NM12
+check uapi/mplane/vivid-000-vid-cap "$PROG" "$dev"
+
 unload_drivers
 check uapi/stock/modprobe sh -c 'modprobe vim2m && modprobe vicodec && modprobe vivid n_devs=1'
 every_node stock "$PROG" --unsupported
