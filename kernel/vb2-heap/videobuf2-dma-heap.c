@@ -82,6 +82,25 @@ static bool vb2_dma_heap_has_caps(struct dma_heap *heap, u32 caps)
 }
 
 /*
+ * The first heap of @policy from index *@i on that is registered and has the
+ * policy's capabilities, referenced, or NULL; *@i moves past it.
+ */
+static struct dma_heap *
+vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
+			 unsigned int *i)
+{
+	struct dma_heap *heap;
+
+	while (*i < policy->num_heaps) {
+		heap = dma_heap_find(policy->heaps[(*i)++]);
+		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
+			return heap;
+		dma_heap_put(heap);
+	}
+	return NULL;
+}
+
+/*
  * Tries the policy's heaps in order. Only exhaustion moves on to the next
  * heap: any other error is a real failure the caller must see.
  */
@@ -92,30 +111,24 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 {
 	struct dma_buf *dmabuf = ERR_PTR(-ENODEV);
 	struct dma_heap *heap;
-	unsigned int i;
+	unsigned int i = 0;
 
 	if (!policy)
 		return ERR_PTR(-EINVAL);
 
-	for (i = 0; i < policy->num_heaps; i++) {
-		heap = dma_heap_find(policy->heaps[i]);
-		if (!heap)
-			continue;
-		if (!vb2_dma_heap_has_caps(heap, policy->caps)) {
-			dma_heap_put(heap);
-			continue;
-		}
-
+	while ((heap = vb2_dma_heap_policy_next(policy, &i))) {
 		dmabuf = dma_heap_buffer_alloc(heap, size, O_RDWR | O_CLOEXEC, 0);
 		if (!IS_ERR(dmabuf)) {
 			*used = heap;
 			return dmabuf;
 		}
-		dma_heap_put(heap);
-		if (PTR_ERR(dmabuf) != -ENOMEM)
+		if (PTR_ERR(dmabuf) != -ENOMEM) {
+			dma_heap_put(heap);
 			break;
+		}
 		dev_dbg(dev, "heap %s exhausted allocating %zu bytes\n",
-			policy->heaps[i], size);
+			dma_heap_get_name(heap), size);
+		dma_heap_put(heap);
 	}
 
 	if (PTR_ERR(dmabuf) == -ENODEV)
@@ -798,16 +811,9 @@ static bool vb2_dma_heap_queue_supported(struct vb2_queue *q)
 static struct dma_heap *
 vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy)
 {
-	struct dma_heap *heap;
-	unsigned int i;
+	unsigned int i = 0;
 
-	for (i = 0; i < policy->num_heaps; i++) {
-		heap = dma_heap_find(policy->heaps[i]);
-		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
-			return heap;
-		dma_heap_put(heap);
-	}
-	return NULL;
+	return vb2_dma_heap_policy_next(policy, &i);
 }
 
 /* The heap the queue's next MMAP buffer comes from, referenced, or NULL. */
