@@ -78,9 +78,7 @@ static int get_layout(int device_fd, uint32_t type,
 	format.type = type;
 	ret = v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format);
 	if (ret == -EINVAL)
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "the device has no %s queue",
-					    v4l2heap_type_name(type));
+		return v4l2heap_fail_no_queue(err, device_fd, type);
 	if (ret)
 		return v4l2heap_fail_device(err, ret, device_fd,
 					    "cannot get the format of the %s queue: %s",

@@ -56,3 +56,11 @@ int v4l2heap_fail_device(struct v4l2heap_err *err, int code, int device_fd,
 	name_device(device_fd, device, sizeof(device));
 	return v4l2heap_fail(err, code, "%s: %s", device, what);
 }
+
+int v4l2heap_fail_no_queue(struct v4l2heap_err *err, int device_fd,
+			   uint32_t type)
+{
+	return v4l2heap_fail_device(err, -EINVAL, device_fd,
+				    "the device has no %s queue",
+				    v4l2heap_type_name(type));
+}

@@ -23,6 +23,9 @@ int v4l2heap_fail(struct v4l2heap_err *err, int code, const char *fmt, ...)
 int v4l2heap_fail_device(struct v4l2heap_err *err, int code, int device_fd,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* -EINVAL for a buffer type the device has no queue of. */
+int v4l2heap_fail_no_queue(struct v4l2heap_err *err, int device_fd,
+			   uint32_t type);
 
 /* heaps.c */
 int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,

@@ -98,14 +98,6 @@ static bool has_queue(int device_fd, uint32_t type)
 	return v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format) == 0;
 }
 
-static int no_queue_error(int device_fd, uint32_t type,
-			  struct v4l2heap_err *err)
-{
-	return v4l2heap_fail_device(err, -EINVAL, device_fd,
-				    "the device has no %s queue",
-				    v4l2heap_type_name(type));
-}
-
 /* Explains the errors all heap ioctls share. */
 static int heap_ioctl_error(int device_fd, uint32_t type,
 			    const char *ioctl_name, int code,
@@ -122,7 +114,7 @@ static int heap_ioctl_error(int device_fd, uint32_t type,
 					    "the driver does not allocate its %s queue from dma-buf heaps (a driver without heap support, or one loaded without heap=)",
 					    queue);
 	case -EINVAL:
-		return no_queue_error(device_fd, type, err);
+		return v4l2heap_fail_no_queue(err, device_fd, type);
 	default:
 		return v4l2heap_fail_device(err, code, device_fd,
 					    "%s on the %s queue failed: %s",
@@ -161,7 +153,7 @@ static int for_each_heapdesc(int device_fd, uint32_t type, heapdesc_fn fn,
 	}
 	/* EINVAL at index 0 is either no entries or no such queue. */
 	if (index == 0 && !has_queue(device_fd, type))
-		return no_queue_error(device_fd, type, err);
+		return v4l2heap_fail_no_queue(err, device_fd, type);
 	return index;
 }
 
