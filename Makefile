@@ -1,7 +1,15 @@
 # vb2-heap: see README.md. Every target installs what it needs first.
+#
+# KERNEL=<name> picks a kernel of kernel/VERSION (default: the primary one)
+# and ARCH the architecture (default: x86_64) for kernel, tests, userspace,
+# vm and demo; check builds and tests every kernel of kernel/VERSION.
 SHELL := /bin/bash
-KHDR := $(shell . scripts/paths.sh && echo "$$KHDR")
-CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror
+export KERNEL ARCH
+PATHS = $(shell . scripts/paths.sh && echo "$$$(1)")
+KHDR := $(call PATHS,KHDR)
+BUILD := $(call PATHS,BUILD)
+KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
+CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
 .PHONY: all deps kernel rootfs tests userspace install vm check demo clean
 
@@ -18,27 +26,29 @@ rootfs: deps
 
 # Test programs run in the VM; they build against the patched kernel's uAPI.
 TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
-TEST_PROGS := $(patsubst %.c,build/tests/%,$(notdir $(TEST_SOURCES))) \
-	      build/tests/heap-ioctl-32
+TEST_PROGS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SOURCES))) \
+	      $(BUILD)/tests/heap-ioctl-32
 vpath %.c tests/heaps tests/uapi
 
 tests: kernel
 	@$(MAKE) --no-print-directory $(TEST_PROGS)
 
-build/tests/%: %.c $(KHDR)/include/linux/dma-heap.h $(KHDR)/include/linux/videodev2.h
+$(BUILD)/tests/%: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $<
 
 # The uAPI test again as 32-bit x86 code, which the 64-bit kernel runs through
 # its compat ioctl path; static, so the VM needs no i386 libraries.
-build/tests/%-32: %.c $(KHDR)/include/linux/videodev2.h
+$(BUILD)/tests/%-32: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
+
+-include $(TEST_PROGS:=.d)
 
 # libv4l2heap and v4l2-heap, built against the patched kernel's uAPI.
 # PREFIX and DESTDIR given to make reach the install below.
 USERSPACE = $(MAKE) --no-print-directory -C userspace KHDR=$(KHDR)/include \
-	    O=$(CURDIR)/build/userspace
+	    O=$(BUILD)/userspace
 
 userspace: kernel
 	@$(USERSPACE) all check-symbols
@@ -49,11 +59,15 @@ install: userspace
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))
 
-vm: kernel rootfs
+vm: kernel rootfs tests userspace
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
-check: kernel rootfs tests userspace
+# Every kernel of the matrix, with what is built against it.
+check: rootfs
+	@for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace || exit; \
+	done
 	@tests/check
 
 demo: kernel rootfs tests userspace

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Build the test kernel: unpack the pinned Debian linux-source-6.12 into the
-# cache, apply kernel/patches/series, make kernel/vb2-heap part of the tree,
-# merge kernel/configs/*.config and build bzImage and modules.
+# Build a test kernel of kernel/VERSION (KERNEL=<name>, default the primary
+# one) for ARCH (default x86_64): unpack its pinned Debian source package into
+# the cache, apply kernel/patches/<name>/series, make kernel/vb2-heap part of
+# the tree, merge kernel/configs/*.config and build the image and modules.
 #
 # Every step is keyed on the content of its inputs, so an unchanged tree
 # rebuilds nothing and a changed patch, fragment or vb2-heap file rebuilds
@@ -9,7 +10,6 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
-TARBALL=/usr/src/linux-source-6.12.tar.xz
 VB2_DIR=drivers/media/common/videobuf2/dma-heap
 JOBS=${JOBS:-$(nproc)}
 # Set but empty, so setlocalversion does not append "+" for the git tree.
@@ -20,27 +20,17 @@ log() { echo ">>> $*"; }
 git_k() { git -C "$KSRC" -c user.name=vb2-heap -c user.email=vb2-heap@localhost "$@"; }
 hash_files() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
-check_source_package() {
-	local have
-	have=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
-		die "linux-source-6.12 is not installed; run 'make deps'"
-	if [ "$have" != "$KERNEL_VERSION" ]; then
-		echo "!!! kernel/VERSION pins $KERNEL_VERSION but linux-source-6.12 $have is installed" >&2
-		echo "!!! (the pinned version is gone from the archive?) building $have instead" >&2
-	fi
-	echo "$have"
-}
-
 unpack_source() {
-	local version=$1 stamp=$KSRC/.git/vb2heap-base
+	local version=$KERNEL_VERSION stamp=$KSRC/.git/vb2heap-base tarball
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$version" ] && return
-	log "unpacking linux-source-6.12 $version into $KSRC"
-	rm -rf "$KSRC" "$KOUT"
+	tarball=$("$VB2HEAP_TOP/kernel/fetch-source.sh")
+	log "unpacking $KERNEL_PACKAGE $version into $KSRC"
+	rm -rf "$KSRC" "$VB2HEAP_CACHE/linux-$KERNEL"
 	mkdir -p "$KSRC"
-	tar -xf "$TARBALL" -C "$KSRC" --strip-components=1
+	tar -xf "$tarball" -C "$KSRC" --strip-components=1
 	git_k init -q
 	git_k add -A -f
-	git_k commit -q -m "Debian linux-source-6.12 $version"
+	git_k commit -q -m "Debian $KERNEL_PACKAGE $version"
 	git_k tag -f base >/dev/null
 	echo "$version" >"$stamp"
 }
@@ -55,7 +45,7 @@ apply_patches() {
 	done < <(series_patches)
 	want=$(series_hash)
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && return
-	log "applying kernel/patches/series (${#files[@]} patches)"
+	log "applying kernel/patches/$KERNEL/series (${#files[@]} patches)"
 	git_k am --abort >/dev/null 2>&1 || true
 	git_k reset -q --hard base
 	git_k clean -q -fd -e /.git
@@ -86,11 +76,11 @@ configure() {
 	want=$(hash_files "${frags[@]}" "$KSRC/.git/vb2heap-patches" \
 		$(find "$VB2HEAP_TOP/kernel/vb2-heap" -name Kconfig))
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && [ -f "$KOUT/.config" ] && return
-	log "configuring: x86_64_defconfig + kvm_guest.config + ${frags[*]##*/}"
+	log "configuring: $KDEFCONFIG + kvm_guest.config + ${frags[*]##*/}"
 	mkdir -p "$KOUT"
 	local old=$KOUT/.config.vb2heap-old
 	[ -f "$KOUT/.config" ] && cp "$KOUT/.config" "$old"
-	make -s -C "$KSRC" O="$KOUT" x86_64_defconfig >/dev/null
+	make -s -C "$KSRC" O="$KOUT" "$KDEFCONFIG" >/dev/null
 	(cd "$KSRC" && scripts/kconfig/merge_config.sh -m -O "$KOUT" "$KOUT/.config" \
 		"$(kvm_guest_fragment)" "${frags[@]}" >/dev/null)
 	make -s -C "$KSRC" O="$KOUT" olddefconfig >/dev/null
@@ -131,7 +121,7 @@ check_fragments() {
 
 build() {
 	log "building bzImage and modules (-j$JOBS)"
-	make -s -C "$KSRC" O="$KOUT" -j"$JOBS" bzImage modules
+	make -s -C "$KSRC" O="$KOUT" -j"$JOBS" "${KIMAGE##*/}" modules
 	local kver
 	kver=$(kernel_release)
 	# modules_install rewrites every module; skip it when nothing was relinked.
@@ -143,12 +133,27 @@ build() {
 		make -s -C "$KSRC" O="$KOUT" INSTALL_MOD_PATH="$KMODROOT" \
 			INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
 	fi
+	build_selftest "$kver"
 	make -s -C "$KSRC" O="$KOUT" INSTALL_HDR_PATH="$KHDR" headers_install
-	log "kernel $kver ready: $KOUT/arch/x86/boot/bzImage"
+	log "kernel $kver ready: $KOUT/$KIMAGE"
 }
 
-version=$(check_source_package)
-unpack_source "$version"
+# The VM runner's self-test module (tests/vm/selftest), built outside the
+# checkout and installed next to the kernel's own modules.
+build_selftest() {
+	local kver=$1 dir=$KTREE/selftest
+	rsync -rc --delete --exclude '*.o' --exclude '*.ko' --exclude '.*' \
+		--exclude '*.mod*' --exclude Module.symvers --exclude modules.order \
+		"$VB2HEAP_TOP/tests/vm/selftest/" "$dir/"
+	make -s -C "$KSRC" O="$KOUT" M="$dir" modules
+	if [ ! -f "$KMODROOT/lib/modules/$kver/updates/vb2heap-selftest.ko" ] ||
+		[ "$dir/vb2heap-selftest.ko" -nt "$KMODROOT/lib/modules/$kver/updates/vb2heap-selftest.ko" ]; then
+		make -s -C "$KSRC" O="$KOUT" M="$dir" INSTALL_MOD_PATH="$KMODROOT" \
+			INSTALL_MOD_DIR=updates INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
+	fi
+}
+
+unpack_source
 apply_patches
 sync_vb2_heap
 configure

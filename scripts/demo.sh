@@ -4,8 +4,9 @@ set -euo pipefail
 
 section() { printf '\n== %s\n' "$*"; }
 
+. scripts/paths.sh
 . tests/lib/v4l2.sh
-TOOL=build/userspace/v4l2-heap
+TOOL=$BUILD/userspace/v4l2-heap
 
 node_of() { # DRIVER [NAME-PATTERN]: the driver's first matching video node
 	streaming_nodes "$1" 'video*' | awk -v re="${2:-.}" '$2 ~ re { print $1; exit }'

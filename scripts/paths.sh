@@ -1,29 +1,78 @@
 # shellcheck shell=bash
 # Where the build caches live; sourced by every script that needs them.
-# Override the whole cache with VB2HEAP_CACHE.
+#
+# KERNEL picks a kernel of kernel/VERSION by name (default: the first, the
+# primary kernel) and ARCH the architecture, in the kernel's own spelling
+# (default: x86_64). Each (KERNEL, ARCH) has its own trees in the cache, so
+# several can live there side by side. Override the whole cache with
+# VB2HEAP_CACHE.
 
 VB2HEAP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VB2HEAP_CACHE=${VB2HEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vb2-heap}
-KERNEL_VERSION=$(<"$VB2HEAP_TOP/kernel/VERSION")
 
-KSRC=$VB2HEAP_CACHE/linux/src           # patched source tree (a git repository)
-KOUT=$VB2HEAP_CACHE/linux/build         # O= build directory
-KMODROOT=$VB2HEAP_CACHE/linux/modroot   # INSTALL_MOD_PATH, shared with the VM
-KHDR=$VB2HEAP_CACHE/linux/headers       # installed uAPI headers for test programs
-ROOTFS=$VB2HEAP_CACHE/rootfs/trixie     # the VM's Debian userland
+# kernel_matrix: the lines of kernel/VERSION without comments, as
+# "name package version suite suites...".
+kernel_matrix() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$VB2HEAP_TOP/kernel/VERSION"
+}
+
+KERNEL=${KERNEL:-$(kernel_matrix | awk 'NR == 1 { print $1 }')}
+ARCH=${ARCH:-x86_64}
+read -r KERNEL_PACKAGE KERNEL_VERSION KERNEL_ARCHIVE_SUITE KERNEL_SUITES < <(kernel_matrix |
+	awk -v k="$KERNEL" '$1 == k { $1 = ""; print }') || true
+if [ -z "${KERNEL_PACKAGE:-}" ]; then
+	echo "unknown KERNEL '$KERNEL'; kernel/VERSION lists:" $(kernel_matrix | awk '{ print $1 }') >&2
+	return 2 2>/dev/null || exit 2
+fi
+# Per architecture: Debian's name for it, the kernel image and defconfig,
+# and the QEMU machine that boots it with its console device.
+case $ARCH in
+x86_64)
+	DEB_ARCH=amd64 KIMAGE=arch/x86/boot/bzImage KDEFCONFIG=x86_64_defconfig
+	QEMU_MACHINE=(qemu-system-x86_64 -machine q35) VM_CONSOLE=ttyS0 ;;
+*)
+	echo "unsupported ARCH '$ARCH' (supported: x86_64)" >&2
+	return 2 2>/dev/null || exit 2 ;;
+esac
+export KERNEL ARCH
+
+KSRC=$VB2HEAP_CACHE/linux-$KERNEL/src        # patched source tree (a git repository)
+KTREE=$VB2HEAP_CACHE/linux-$KERNEL/$ARCH     # per-architecture outputs
+KOUT=$KTREE/build                            # O= build directory
+KMODROOT=$KTREE/modroot                      # INSTALL_MOD_PATH, shared with the VM
+KHDR=$KTREE/headers                          # installed uAPI headers for test programs
+ROOTFS=$VB2HEAP_CACHE/rootfs/trixie-$DEB_ARCH # the VM's Debian userland
+KPATCHES=$VB2HEAP_TOP/kernel/patches/$KERNEL # this kernel's series
+# What is built against this kernel's uAPI: test programs, userspace.
+BUILD=$VB2HEAP_TOP/build/$KERNEL-$ARCH
 
 kernel_release() {
 	cat "$KOUT/include/config/kernel.release"
 }
 
-# The patches kernel/patches/series lists, in order, as absolute paths.
+# The patches $KPATCHES/series lists, in order, as absolute paths.
 series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$VB2HEAP_TOP/kernel/patches/|" \
-		"$VB2HEAP_TOP/kernel/patches/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$KPATCHES/|" "$KPATCHES/series"
 }
 
 # What the patched tree is keyed on: the series and every patch it lists.
 series_hash() {
-	series_patches | xargs -r cat "$VB2HEAP_TOP/kernel/patches/series" |
-		sha256sum | cut -d' ' -f1
+	series_patches | xargs -r cat "$KPATCHES/series" | sha256sum | cut -d' ' -f1
+}
+
+# debian_mirror: the Debian archive this host's apt uses (DEBIAN_MIRROR
+# overrides), so that everything works behind a local mirror.
+debian_mirror() {
+	local uri
+	if [ -n "${DEBIAN_MIRROR:-}" ]; then
+		echo "$DEBIAN_MIRROR"
+		return
+	fi
+	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Label: Debian' 2>/dev/null | head -n 1)
+	if [ -z "$uri" ]; then
+		echo "no Debian archive in this host's apt configuration;" \
+			"set DEBIAN_MIRROR or run apt-get update" >&2
+		return 1
+	fi
+	echo "${uri%/}"
 }

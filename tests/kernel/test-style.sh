@@ -1,8 +1,8 @@
 #!/bin/bash
 # Host test: the kernel code meets the upstream bar. checkpatch --strict on
-# every patch of the series and on the allocator's sources, and kernel-doc
-# on everything that carries exported symbols, using the scripts of the
-# kernel tree that 'make kernel' unpacked.
+# every patch of every kernel's series and on the allocator's sources, and
+# kernel-doc on everything that carries exported symbols, using the scripts
+# of the primary kernel's tree that 'make kernel' unpacked.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/paths.sh
@@ -32,9 +32,12 @@ drop_allowed() {
 		{ print; print "" }'
 }
 
-while read -r patch; do
-	judge "checkpatch ${patch##*/}" "$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)"
-done < <(series_patches)
+for kernel in $(kernel_matrix | awk '{ print $1 }'); do
+	while read -r patch; do
+		judge "checkpatch $kernel/${patch##*/}" \
+			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)"
+	done < <(KERNEL=$kernel && . scripts/paths.sh && series_patches)
+done
 
 for f in kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h; do
 	judge "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Build the VM's Debian 13 (trixie) userland with debootstrap into the cache.
+# The archive is the one the host's apt uses (DEBIAN_MIRROR overrides).
 # The tree is rebuilt only when tests/vm/rootfs.packages changes; the guest
 # init script is refreshed on every call because that costs nothing.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/paths.sh"
 
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$(debian_mirror)
 PKGLIST=$VB2HEAP_TOP/tests/vm/rootfs.packages
 STAMP=$ROOTFS/.vb2heap-packages
 
@@ -17,7 +18,7 @@ if [ ! -f "$STAMP" ] || [ "$(<"$STAMP")" != "$want" ]; then
 	mkdir -p "$(dirname "$ROOTFS")"
 	# debootstrap's own resolver cannot pick among virtual packages, so it
 	# only lays the base; apt inside the chroot installs the list.
-	if ! debootstrap --variant=minbase trixie "$ROOTFS.new" "$MIRROR" \
+	if ! debootstrap --variant=minbase --arch="$DEB_ARCH" trixie "$ROOTFS.new" "$MIRROR" \
 		>"$ROOTFS.new.log" 2>&1; then
 		tail -n 30 "$ROOTFS.new.log" >&2
 		echo "mkrootfs.sh: debootstrap failed, full log in $ROOTFS.new.log" >&2
