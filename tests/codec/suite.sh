@@ -4,6 +4,7 @@
 # and with each heap; bitstream and decoded frames must be byte-identical,
 # and with the CMA heap the codec's memory must really come from CMA.
 . tests/lib/results.sh
+. tests/lib/v4l2.sh
 
 HEAPS=(system reserved)
 # vicodec's default size: GStreamer 1.26 sizes the encoder's capture pool
@@ -15,8 +16,9 @@ HEIGHT=720
 EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
 CMA=/sys/kernel/mm/cma/reserved
 
-# roundtrip LABEL [vicodec parameters]: leaves enc.fwht and dec.yuv in
-# $OUT/LABEL. A fresh registry per run, because GStreamer caches which
+# roundtrip LABEL [vicodec parameters]: loads vicodec afresh, checking that
+# it took its heap, and leaves enc.fwht and dec.yuv in $OUT/LABEL. A fresh
+# registry per run, because GStreamer caches which
 # /dev/video node is the encoder and reloading vicodec renumbers them.
 # $OUT is on tmpfs: the project share (9p) cannot write straight from heap
 # buffer mappings (see "Known limitations" in vb2-dma-heap.rst).
@@ -25,7 +27,7 @@ roundtrip() {
 	local label=$1 out=$OUT/$1
 	shift
 	mkdir -p "$out"
-	{ rmmod vicodec 2>/dev/null; modprobe vicodec "$@"; } &&
+	load_drivers "vicodec $*" &&
 		GST_REGISTRY=$out/registry.bin gst-launch-1.0 -q \
 			videotestsrc num-buffers=$FRAMES pattern=ball \
 			! video/x-raw,format=I420,width=$WIDTH,height=$HEIGHT,framerate=30/1 \
@@ -76,4 +78,5 @@ for heap in "${HEAPS[@]}"; do
 		fi
 	fi
 done
-rmmod vicodec
+check codec/unload unload_drivers
+suite_complete codec

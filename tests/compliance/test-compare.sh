@@ -1,28 +1,38 @@
 #!/bin/bash
 # Host unit test of tests/compliance/compare: the judge that decides whether
-# a v4l2-compliance run regressed against the stock-driver baseline.
+# a v4l2-compliance run regressed against the stock-driver baseline. Each
+# case feeds it a crafted log; the broken ones must fail.
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
 
-log() { # NAME FAILING-TEST... : a compliance log where the named tests fail
-	local name=$1 t
-	shift
+# log NAME OK UNSUPPORTED [FAILING-TEST...]: a complete compliance log with
+# OK passing tests, UNSUPPORTED "OK (Not Supported)" ones and the named
+# failures, and a total line that agrees with them.
+log() {
+	local name=$1 ok=$2 unsupported=$3 t i
+	shift 3
 	{
 		echo "Compliance test for vim2m device /dev/video0:"
 		echo "Streaming ioctls:"
-		echo "	test read/write: OK (Not Supported)"
-		echo "	test MMAP (no poll): OK"
+		for ((i = 0; i < ok; i++)); do echo "	test OK test $i: OK"; done
+		for ((i = 0; i < unsupported; i++)); do
+			echo "	test unsupported test $i: OK (Not Supported)"
+		done
 		for t in "$@"; do
 			echo "		fail: v4l2-test-buffers.cpp(1234): node->streamon(q.g_type())"
 			echo "	test $t: FAIL"
 		done
 		echo "	test DMABUF: Cannot test, specify --expbuf-device"
 		echo
-		echo "Total for vim2m device /dev/video0: 58, Succeeded: $((58 - $#)), Failed: $#, Warnings: 0"
+		total "$((ok + unsupported + $#))" "$((ok + unsupported))" "$#"
 	} >"$tmp/$name.log"
+}
+
+total() { # TESTS SUCCEEDED FAILED
+	echo "Total for vim2m device /dev/video0: $1, Succeeded: $2, Failed: $3, Warnings: 0"
 }
 
 cat >"$tmp/baseline" <<'B'
@@ -30,6 +40,9 @@ cat >"$tmp/baseline" <<'B'
 vicodec/stateful-decoder | MMAP (select) | needs a bitstream
 vicodec/stateful-decoder | MMAP (epoll) | needs a bitstream
 vim2m/vim2m | VIDIOC_G/S_PARM | known
+tests vicodec/stateful-decoder 58 4
+tests vim2m/vim2m 58 4
+tests vivid/vivid-000-vid-cap 58 4
 B
 
 # expect NAME STATUS PATTERN NODE LOG: compare's status and summary.
@@ -44,26 +57,62 @@ expect() {
 	fi
 }
 
-log clean
-expect "clean run passes" 0 '^58/58$' vivid/vivid-000-vid-cap clean
+log clean 54 4
+expect "clean run passes" 0 '^58/58, not supported: 4$' vivid/vivid-000-vid-cap clean
 
-log known "MMAP (select)" "MMAP (epoll)"
-expect "baseline failures pass" 0 '^56/58, known failures: 2$' vicodec/stateful-decoder known
+log known 52 4 "MMAP (select)" "MMAP (epoll)"
+expect "baseline failures pass" 0 '^56/58, not supported: 4, known failures: 2$' \
+	vicodec/stateful-decoder known
 
-log partly "MMAP (select)"
+log partly 53 4 "MMAP (select)"
 expect "a fixed baseline failure is reported" 0 'known failures: 1, baseline failures now passing: 1$' \
 	vicodec/stateful-decoder partly
 
-log new "MMAP (select)" "USERPTR (select)"
+log new 52 4 "MMAP (select)" "USERPTR (select)"
 expect "a new failure fails" 1 'new failures: USERPTR \(select\);' vicodec/stateful-decoder new
 
 expect "a baseline entry of another node does not excuse" 1 'new failures: MMAP \(select\);' \
 	vim2m/vim2m partly
 
-log slashes "VIDIOC_G/S_PARM"
+log slashes 53 4 "VIDIOC_G/S_PARM"
 expect "test names are matched literally" 0 'known failures: 1$' vim2m/vim2m slashes
 
 head -n 4 "$tmp/clean.log" >"$tmp/crashed.log"
 expect "a log without a total line fails" 1 'did not finish' vim2m/vim2m crashed
+
+# Failures the total counts but no "test X: FAIL" line shows, for example
+# because the format of the lines changed.
+log hidden 10 0
+sed -i '$d' "$tmp/hidden.log"
+total 58 10 48 >>"$tmp/hidden.log"
+expect "a total with more failures than listed fails" 1 'says 48 failed but 0' \
+	vim2m/vim2m hidden
+
+log empty 0 0
+sed -i '$d' "$tmp/empty.log"
+total 5 0 0 >>"$tmp/empty.log"
+expect "a total that does not add up fails" 1 'inconsistent total' vim2m/vim2m empty
+
+log zero 0 0
+expect "a run of no tests fails" 1 'counts no tests' vim2m/vim2m zero
+
+# Streaming tests print frame counters on the line of their verdict.
+log counters 54 3
+sed -i '$d' "$tmp/counters.log"
+printf '\tVideo Capture: Frame #000\tVideo Capture: Frame #001\t\ttest USERPTR (select): FAIL\n' \
+	>>"$tmp/counters.log"
+total 58 57 1 >>"$tmp/counters.log"
+expect "a failure after frame counters is seen" 1 'new failures: USERPTR \(select\);' \
+	vim2m/vim2m counters
+
+log fewer 50 4
+expect "fewer tests than stock fail" 1 'lost tests: 54 run, the stock driver runs 58' \
+	vim2m/vim2m fewer
+
+log unsupported 50 8
+expect "tests turning into not supported fail" 1 'lost tests: 8 not supported, on the stock driver 4' \
+	vim2m/vim2m unsupported
+
+expect "a node without a stock count fails" 1 "no 'tests vim2m/other' line" vim2m/other clean
 
 exit $((failures > 0))

@@ -7,7 +7,7 @@
 . tests/lib/v4l2.sh
 
 CMA=/sys/kernel/mm/cma/reserved
-HOG=build/tests/heap-hog
+HOG=$BUILD/tests/heap-hog
 
 # Streams a few frames through vim2m and proves that not a single page of
 # it came from CMA.
@@ -23,17 +23,17 @@ stream_without_cma() {
 
 reqbufs_fails_with() { # ERRNO DEVICE
 	local got
-	got=$(build/tests/reqbufs "$2" 4)
+	got=$("$BUILD/tests/reqbufs" "$2" 4)
 	[ "$got" = "$1" ] || { echo "REQBUFS: $got, want $1"; return 1; }
 }
 
-check fallback/modprobe sh -c 'modprobe vim2m heap=reserved &&
-	modprobe vivid n_devs=1 allocators=1 heap=reserved'
+check fallback/modprobe load_drivers "vim2m heap=reserved" \
+	"vivid n_devs=1 allocators=1 heap=reserved"
 m2m=$(node_named vim2m)
 contig=$(node_named vivid-000-vid-cap)
 
 before=$(<$CMA/alloc_pages_success)
-check fallback/contiguous-queue-allocates build/tests/reqbufs "$contig" 4
+check fallback/contiguous-queue-allocates "$BUILD/tests/reqbufs" "$contig" 4
 if [ "$(<$CMA/alloc_pages_success)" -gt "$before" ]; then
 	result PASS fallback/contiguous-queue-uses-cma
 else
@@ -47,5 +47,6 @@ check fallback/cma-exhausted-queue-uses-system \
 	$HOG reserved bash -c 'stream_without_cma "$0"' "$m2m"
 check fallback/cma-exhausted-contiguous-queue-gets-enomem \
 	$HOG reserved bash -c 'reqbufs_fails_with ENOMEM "$0"' "$contig"
-check fallback/contiguous-queue-allocates-after-release build/tests/reqbufs "$contig" 4
-rmmod vim2m vivid
+check fallback/contiguous-queue-allocates-after-release "$BUILD/tests/reqbufs" "$contig" 4
+check fallback/unload unload_drivers
+suite_complete fallback

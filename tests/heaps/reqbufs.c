@@ -5,7 +5,8 @@
  *
  * Usage: reqbufs DEVICE COUNT
  * Prints "ok COUNT" or the errno name (e.g. "ENOMEM") and exits 0 when the
- * buffers were allocated, 1 when REQBUFS failed, 2 on other errors.
+ * buffers were allocated, 1 when REQBUFS failed or granted no buffer, 2 on
+ * other errors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,10 @@ int main(int argc, char **argv)
 	ret = ioctl(fd, VIDIOC_REQBUFS, &req);
 	if (ret < 0) {
 		printf("%s\n", errno_name(errno));
+		return 1;
+	}
+	if (!req.count) {
+		printf("no buffers granted\n");
 		return 1;
 	}
 	printf("ok %u\n", req.count);

@@ -3,5 +3,6 @@
 . tests/lib/results.sh
 
 for heap in system reserved; do
-	check "heaps/$heap" build/tests/dma-heap-test "$heap"
+	check "heaps/$heap" "$BUILD/tests/dma-heap-test" "$heap"
 done
+suite_complete heaps

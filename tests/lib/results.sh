@@ -23,3 +23,30 @@ check() {
 		sed 's/^/    /' "$log" | tail -n 15
 	fi
 }
+
+# suite_complete SUITE: the last command of every suite. tests/vm/judge
+# fails a suite that never got here, whatever else it reported.
+suite_complete() {
+	echo "COMPLETE $1"
+	[ -z "${VB2HEAP_RESULTS:-}" ] || echo "COMPLETE $1" >>"$VB2HEAP_RESULTS"
+}
+
+# each_node NAME MIN COMMAND...: runs COMMAND once per line of standard
+# input ("node id" pairs, as streaming_nodes prints them) with the pair
+# appended as two arguments, and fails NAME when there were fewer than MIN
+# lines, so that a driver that yields no nodes cannot pass by testing
+# nothing.
+each_node() {
+	local name=$1 min=$2 dev id n=0
+	shift 2
+	# The nodes come in on fd 3, so COMMAND cannot eat them.
+	while read -r -u 3 dev id; do
+		n=$((n + 1))
+		"$@" "$dev" "$id" </dev/null
+	done 3<&0
+	if [ $n -lt "$min" ]; then
+		result FAIL "$name" "$n nodes, want at least $min"
+	else
+		result PASS "$name" "$n nodes"
+	fi
+}

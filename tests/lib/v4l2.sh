@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Finding V4L2 device nodes in the VM, which runs no udev: no /dev/v4l
-# links, so nodes are found through sysfs by name or by driver.
+# links, so nodes are found through sysfs by name or by driver. Loading
+# the virtual drivers with exactly the configuration a test asks for.
+
+VIRTUAL_DRIVERS=(vivid vicodec vim2m vimc)
 
 # node_named NAME: the node whose name attribute is exactly NAME.
 node_named() {
@@ -21,10 +24,73 @@ streaming_nodes() {
 	done
 }
 
-# unload_drivers: removes the virtual drivers the suites load, if loaded.
+# unload_drivers: removes the virtual drivers the suites load; fails when
+# one of them stays loaded.
 unload_drivers() {
 	local m
-	for m in vivid vicodec vim2m; do
-		! lsmod | grep -q "^$m " || rmmod "$m" || return
+	for m in "${VIRTUAL_DRIVERS[@]}"; do
+		[ -d "/sys/module/$m" ] || continue
+		rmmod "$m" || { echo "unload_drivers: $m stays loaded" >&2; return 1; }
+	done
+}
+
+# active_heaps DEVICE: the heap each queue of DEVICE allocates from, one
+# per line, or "stock" when the driver answers that it has no heap support.
+active_heaps() {
+	local json rc=0
+	json=$("$BUILD/userspace/v4l2-heap" -d "$1" --list --json 2>/dev/null) || rc=$?
+	case $rc in
+	0) jq -r '.queues[].entries[] | select(.usage == "active") | .heap' <<<"$json" ;;
+	4) echo stock ;;
+	*) echo "v4l2-heap -d $1 --list failed with status $rc" >&2; return 1 ;;
+	esac
+}
+
+# load_drivers "MODULE [PARAM=VALUE...]"...: unloads every virtual driver,
+# loads each MODULE for the first time with its parameters, and checks
+# with drivers_took that they use the heaps they were given. A test that
+# goes on after a failed load could be judging the previous configuration.
+load_drivers() {
+	local spec module params
+	unload_drivers || return
+	for spec in "$@"; do
+		read -r module params <<<"$spec"
+		# shellcheck disable=SC2086 # one parameter per word
+		modprobe --first-time "$module" $params || return
+	done
+	drivers_took "$@"
+}
+
+# drivers_took "MODULE [PARAM=VALUE...]"...: the loaded drivers use the
+# heaps these parameters ask for: each heap parameter reads back as given,
+# and every queue of every video node reports that heap as its active one
+# (a driver without heap= answers as a stock driver). vivid takes one heap
+# per instance, like its other array parameters.
+drivers_took() {
+	local spec module params p heaps dev id want got
+	for spec in "$@"; do
+		read -r module params <<<"$spec"
+		heaps=
+		for p in $params; do
+			[[ $p != heap=* ]] || heaps=${p#heap=}
+		done
+		# vivid prints all of its array, empty entries included.
+		got=$(sed 's/(null)//g' "/sys/module/$module/parameters/heap" 2>/dev/null)
+		if [[ $got != "$heaps"* ]]; then
+			echo "$module: parameter heap reads '$got', want '$heaps'" >&2
+			return 1
+		fi
+		while read -r dev id; do
+			want=$heaps
+			if [ "$module" = vivid ]; then
+				[[ $id =~ ^vivid/vivid-0*([0-9]+)- ]] || return
+				IFS=, read -r -a want <<<"$heaps"
+				want=${want[${BASH_REMATCH[1]}]:-}
+			fi
+			got=$(active_heaps "$dev" | sort -u | tr '\n' ' ') || return
+			echo "$id ($dev): ${got% }"
+			[ "${got% }" = "${want:-stock}" ] ||
+				{ echo "$id: active heap '${got% }', want '${want:-stock}'" >&2; return 1; }
+		done < <(streaming_nodes "$module" 'video*')
 	done
 }

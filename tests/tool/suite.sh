@@ -3,10 +3,11 @@
 # each heap, the JSON it prints (checked with jq), streaming from each heap
 # with the data checked frame by frame, and each documented error with its
 # exit status.
+set -o pipefail
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 
-TOOL=build/userspace/v4l2-heap
+TOOL=$BUILD/userspace/v4l2-heap
 CMA=/sys/kernel/mm/cma/reserved
 HEAPS=(system reserved)
 
@@ -42,12 +43,46 @@ set_heap_persists() {
 		"$TOOL" -d "$1" --set-heap cap=default && active_is "$1" "$3"
 }
 
-list_shows() { # DEVICE HEAP: the table names HEAP as active on every queue
+# list_shows DEVICE HEAP: the table has at least one queue, and every
+# queue has exactly one active row, naming HEAP.
+list_shows() {
 	local out
 	out=$("$TOOL" -d "$1" --list) || return
 	echo "$out"
-	grep -q '^[a-z-]* queue:$' <<<"$out" &&
-		! grep -E '^ +active ' <<<"$out" | grep -vqE "^ +active +$2 "
+	awk -v heap="$2" '
+		function close_queue() {
+			if (queue != "" && active != 1) {
+				print queue ": " active + 0 " active rows"; bad = 1
+			}
+		}
+		/^[a-z-]+ queue:$/ { close_queue(); queue = $1; active = 0; queues++; next }
+		$1 == "active" {
+			active++
+			if ($2 != heap) { print queue ": active heap " $2; bad = 1 }
+		}
+		END { close_queue(); if (!queues) { print "no queues"; bad = 1 }; exit bad }
+	' <<<"$out"
+}
+
+# json_shows DEVICE HEAP: --list --json has exactly the structure the man
+# page documents, with one active entry naming HEAP per queue.
+json_shows() {
+	"$TOOL" -d "$1" --list --json | jq -e --arg dev "$1" --arg heap "$2" '
+		def entry_ok: (keys == ["bytes_per_buffer", "count", "flags", "heap",
+				"purpose", "usage"]) and
+			(.usage | IN("active", "compatible", "internal")) and
+			(.heap | type == "string" and length > 0) and
+			(.flags | type == "array" and all(type == "string")) and
+			(.bytes_per_buffer | type == "number" and . > 0) and
+			(.count | type == "number" and . >= 0) and
+			(.purpose | type == "string");
+		keys == ["device", "queues"] and .device == $dev and
+		(.queues | type == "array" and length > 0) and
+		all(.queues[]; keys == ["entries", "type"] and
+			(.type | IN("capture", "output", "capture-mplane", "output-mplane",
+				"meta-capture", "meta-output")) and
+			all(.entries[]; entry_ok) and
+			([.entries[] | select(.usage == "active") | .heap] == [$heap]))'
 }
 
 heaps_listed() {
@@ -77,16 +112,20 @@ stream() {
 
 check tool/list-heaps heaps_listed
 
+# The video nodes each converted driver has, as in tests/uapi.
+declare -A NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
+
+node_lists() { # HEAP DEVICE ID
+	check "tool/$1/list/$3" list_shows "$2" "$1"
+	check "tool/$1/json/$3" json_shows "$2" "$1"
+}
+
 for heap in "${HEAPS[@]}"; do
-	unload_drivers
-	check "tool/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
-		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
+	check "tool/$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
+		"vivid n_devs=1 heap=$heap"
 	for drv in vim2m vicodec vivid; do
-		while read -r dev id; do
-			check "tool/$heap/list/$id" list_shows "$dev" "$heap"
-			check "tool/$heap/json/$id" sh -c \
-				'"$0" -d "$1" --list --json | jq -e .device' "$TOOL" "$dev"
-		done < <(streaming_nodes "$drv" 'video*')
+		streaming_nodes "$drv" 'video*' |
+			each_node "tool/$heap/$drv-nodes" "${NODES[$drv]}" node_lists "$heap"
 	done
 
 	cap=$(node_named vivid-000-vid-cap)
@@ -103,15 +142,13 @@ for heap in "${HEAPS[@]}"; do
 done
 
 # Two planes, each its own dma-buf from the heap.
-unload_drivers
-check tool/mplane/modprobe modprobe vivid n_devs=1 multiplanar=2 heap=reserved
+check tool/mplane/modprobe load_drivers "vivid n_devs=1 multiplanar=2 heap=reserved"
 mplane=$(node_named vivid-000-vid-cap)
 check tool/mplane/stream-nv12m sh -c 'v4l2-ctl -d "$0" -v pixelformat=NM12 &&
 	"$1" -d "$0" --stream 5 | grep -q "all 5 carried data"' "$mplane" "$TOOL"
 
-unload_drivers
-check tool/errors/modprobe sh -c 'modprobe vim2m heap=reserved &&
-	modprobe vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1'
+check tool/errors/modprobe load_drivers "vim2m heap=reserved" \
+	"vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1"
 heap_dev=$(node_named vivid-000-vid-cap)
 check tool/errors/no-such-device expect_exit 3 "$TOOL" -d /dev/video99 --list
 check tool/errors/not-v4l2 expect_exit 3 "$TOOL" -d /dev/null --list
@@ -134,4 +171,5 @@ chmod 0666 "$heap_dev"
 check tool/errors/not-permitted expect_exit 5 \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -d "$heap_dev" --set-heap cap=system
 check tool/errors/not-permitted-kept-heap active_is "$heap_dev" reserved
-unload_drivers
+check tool/unload unload_drivers
+suite_complete tool

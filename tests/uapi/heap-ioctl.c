@@ -6,7 +6,9 @@
  * area's own page counters rather than by what the ioctls claim.
  *
  * Usage:
- *   heap-ioctl DEVICE                  all checks, as root
+ *   heap-ioctl [--internal N] DEVICE   all checks, as root; the device
+ *       must report exactly N internal buffer groups (default 0), and
+ *       allocate them once it streams
  *   heap-ioctl --unsupported DEVICE    every ioctl answers ENOTTY
  *   heap-ioctl --unprivileged DEVICE [--heap-fd FD]
  *       as a user who may open DEVICE but no heap: selecting a heap is
@@ -664,14 +666,14 @@ static int stream(int fd, uint32_t type, bool on)
  * area's counters must confirm when that heap is a CMA heap.
  */
 static void check_internal_allocation(struct run *run, const uint32_t *types,
-				      int num_types)
+				      int num_types, unsigned int want_groups)
 {
 	unsigned long long before[2], need = 0, delta;
 	struct entries list[MAX_QUEUES];
 	const char *heap = NULL;
+	unsigned int i, groups = 0;
 	bool counted = true;
 	int t;
-	unsigned int i;
 
 	for (t = 0; t < num_types; t++) {
 		enumerate(run->fd, types[t], &list[t]);
@@ -680,9 +682,17 @@ static void check_internal_allocation(struct run *run, const uint32_t *types,
 				continue;
 			heap = (const char *)list[t].e[i].name;
 			need += list[t].e[i].size;
+			groups++;
 		}
 	}
-	if (!heap || num_types != 2)
+	report(run, groups == want_groups,
+	       "%u internal buffer groups reported, want %u", groups,
+	       want_groups);
+	if (!groups)
+		return;
+	if (!report(run, num_types == 2,
+		    "internal buffers on a device with %d queues, want 2",
+		    num_types))
 		return;
 
 	before[0] = cma_pages(heap);
@@ -818,7 +828,7 @@ static void check_unprivileged(struct run *run, uint32_t type, int heap_fd)
 static int usage(const char *argv0)
 {
 	fprintf(stderr,
-		"usage: %s DEVICE\n"
+		"usage: %s [--internal N] DEVICE\n"
 		"       %s --unsupported DEVICE\n"
 		"       %s --unprivileged DEVICE [--heap-fd FD]\n",
 		argv0, argv0, argv0);
@@ -831,8 +841,12 @@ int main(int argc, char **argv)
 	struct run run = { 0 };
 	uint32_t types[MAX_QUEUES];
 	int heap_fd = -1, n, t, arg = 1;
+	unsigned int internal_groups = 0;
 
-	if (arg < argc && !strcmp(argv[arg], "--unsupported")) {
+	if (arg + 1 < argc && !strcmp(argv[arg], "--internal")) {
+		internal_groups = strtoul(argv[arg + 1], NULL, 0);
+		arg += 2;
+	} else if (arg < argc && !strcmp(argv[arg], "--unsupported")) {
 		mode = UNSUPPORTED;
 		arg++;
 	} else if (arg < argc && !strcmp(argv[arg], "--unprivileged")) {
@@ -877,7 +891,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (mode == FULL)
-		check_internal_allocation(&run, types, n);
+		check_internal_allocation(&run, types, n, internal_groups);
 
 	close(run.fd);
 	printf("1..%u\n", run.tests);

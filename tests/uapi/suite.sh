@@ -6,50 +6,62 @@
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 
-PROG=build/tests/heap-ioctl
+PROG=$BUILD/tests/heap-ioctl
 HEAPS=(system reserved)
 
+# The video nodes each converted driver has: vim2m one, vicodec its
+# encoder and two decoders, a vivid instance video and metadata capture and
+# output.
+declare -A NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
+
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
-# the converted drivers, one result per node.
+# the converted drivers, one result per node, and fails when a driver has
+# fewer nodes than it should.
 every_node() {
-	local label=$1 dev id drv
+	local label=$1 drv
 	shift
 	for drv in vim2m vicodec vivid; do
-		while read -r dev id; do
-			check "uapi/$label/$id" "$@" "$dev"
-		done < <(streaming_nodes "$drv" 'video*')
+		streaming_nodes "$drv" 'video*' |
+			each_node "uapi/$label/$drv-nodes" "${NODES[$drv]}" node_check "$label" "$@"
 	done
 }
 
+# node_check LABEL PROGRAM [OPTIONS] DEVICE ID: a full check also expects
+# the internal buffer groups of the node: vicodec's stateful encoder and
+# decoder keep a reference and a compressed frame, nothing else keeps any.
+node_check() {
+	local label=$1 dev=${*: -2:1} id=${*: -1} opts=()
+	shift
+	case "$id ${*:2:$#-3}" in
+	"vicodec/stateful-"*" ") opts=(--internal 2) ;;
+	esac
+	check "uapi/$label/$id" "${@:1:$#-2}" "${opts[@]}" "$dev"
+}
+
 for heap in "${HEAPS[@]}"; do
-	unload_drivers
-	check "uapi/$heap/modprobe" sh -c "modprobe vim2m heap=$heap &&
-		modprobe vicodec heap=$heap && modprobe vivid n_devs=1 heap=$heap"
+	check "uapi/$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
+		"vivid n_devs=1 heap=$heap"
 	every_node "$heap" "$PROG"
 done
 # 32-bit processes go through the compat ioctl path.
 every_node compat32 "$PROG-32"
 
 # A queue that needs contiguous memory is compatible with CMA heaps only.
-unload_drivers
-check uapi/contiguous/modprobe modprobe vivid n_devs=1 allocators=1 heap=reserved
+check uapi/contiguous/modprobe load_drivers "vivid n_devs=1 allocators=1 heap=reserved"
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
 
 # Sizes of multi-planar formats add up their planes, each page-aligned.
-unload_drivers
-check uapi/mplane/modprobe modprobe vivid n_devs=1 multiplanar=2 heap=reserved
+check uapi/mplane/modprobe load_drivers "vivid n_devs=1 multiplanar=2 heap=reserved"
 dev=$(node_named vivid-000-vid-cap)
 check uapi/mplane/nv12m v4l2-ctl -d "$dev" -v pixelformat=NM12
 check uapi/mplane/vivid-000-vid-cap "$PROG" "$dev"
 
-unload_drivers
-check uapi/stock/modprobe sh -c 'modprobe vim2m && modprobe vicodec && modprobe vivid n_devs=1'
+check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1"
 every_node stock "$PROG" --unsupported
 
 # Heap nodes are root's: a user who may use the video device can select a
 # heap only with a heap fd that root hands over.
-unload_drivers
-check uapi/unprivileged/modprobe modprobe vivid n_devs=1 heap=reserved
+check uapi/unprivileged/modprobe load_drivers "vivid n_devs=1 heap=reserved"
 dev=$(node_named vivid-000-vid-cap)
 chmod 0666 "$dev"
 check uapi/unprivileged/no-heap-fd \
@@ -76,4 +88,5 @@ debug_log() {
 	[ "$printed" = "VIDIOC_ENUM_HEAPS VIDIOC_G_HEAP VIDIOC_S_HEAP " ]
 }
 check uapi/debug-log debug_log "$dev"
-unload_drivers
+check uapi/unload unload_drivers
+suite_complete uapi

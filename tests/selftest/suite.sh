@@ -1,0 +1,33 @@
+#!/bin/bash
+# In-VM suite: the helpers the other suites rely on to know which driver
+# configuration they test must refuse any other. Each case sets up a wrong
+# configuration on purpose, with the real drivers, and expects the helper
+# to fail.
+. tests/lib/results.sh
+. tests/lib/v4l2.sh
+
+negate() { ! "$@"; }
+
+# refuses NAME COMMAND...: COMMAND must fail.
+refuses() {
+	local name=$1
+	shift
+	check "selftest/$name" negate "$@"
+}
+
+check selftest/modprobe load_drivers "vim2m heap=system" "vivid n_devs=1 heap=reserved"
+refuses vim2m-other-heap drivers_took "vim2m heap=reserved"
+refuses vim2m-stock drivers_took vim2m
+refuses already-loaded modprobe --first-time vim2m heap=reserved
+# vivid keeps a selection: the parameter still says reserved, but the
+# queue allocates from system.
+check selftest/vivid-select-system \
+	"$BUILD/userspace/v4l2-heap" -d "$(node_named vivid-000-vid-cap)" --set-heap cap=system
+refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=reserved"
+
+# A driver that cannot be unloaded must stop the next configuration.
+exec 7<"$(node_named vim2m)"
+refuses busy-driver-kept load_drivers "vim2m heap=reserved"
+exec 7<&-
+check selftest/unload unload_drivers
+suite_complete selftest
