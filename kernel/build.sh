@@ -134,7 +134,10 @@ build() {
 			INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
 	fi
 	build_selftest "$kver"
-	make -s -C "$KSRC" O="$KOUT" INSTALL_HDR_PATH="$KHDR" headers_install
+	# Copied by content, so that what includes them is rebuilt only when a
+	# header really changed.
+	make -s -C "$KSRC" O="$KOUT" INSTALL_HDR_PATH="$KTREE/headers.new" headers_install
+	rsync -rc --delete "$KTREE/headers.new/" "$KHDR/"
 	log "kernel $kver ready: $KOUT/$KIMAGE"
 }
 

@@ -17,18 +17,19 @@ EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
 CMA=/sys/kernel/mm/cma/reserved
 
 # roundtrip LABEL [vicodec parameters]: loads vicodec afresh, checking that
-# it took its heap, and leaves enc.fwht and dec.yuv in $OUT/LABEL. A fresh
-# registry per run, because GStreamer caches which
-# /dev/video node is the encoder and reloading vicodec renumbers them.
-# $OUT is on tmpfs: the project share (9p) cannot write straight from heap
-# buffer mappings (see "Known limitations" in vb2-dma-heap.rst).
+# it took its heap, and leaves enc.fwht and dec.yuv in $OUT/LABEL. GStreamer
+# keeps which /dev/video node is the encoder in its registry: one registry
+# serves every run because load_drivers leaves vicodec the only V4L2 driver,
+# so its nodes get the same numbers each time. $OUT is on tmpfs: the
+# project share (9p) cannot write straight from heap buffer mappings (see
+# "Known limitations" in vb2-dma-heap.rst).
 OUT=/tmp/codec
 roundtrip() {
 	local label=$1 out=$OUT/$1
 	shift
 	mkdir -p "$out"
 	load_drivers "vicodec $*" &&
-		GST_REGISTRY=$out/registry.bin gst-launch-1.0 -q \
+		GST_REGISTRY=$OUT/registry.bin gst-launch-1.0 -q \
 			videotestsrc num-buffers=$FRAMES pattern=ball \
 			! video/x-raw,format=I420,width=$WIDTH,height=$HEIGHT,framerate=30/1 \
 			! v4l2fwhtenc ! tee name=t \

@@ -28,7 +28,7 @@ reqbufs_fails_with() { # ERRNO DEVICE
 }
 
 check fallback/modprobe load_drivers "vim2m heap=reserved" \
-	"vivid n_devs=1 allocators=1 heap=reserved"
+	"vivid n_devs=1 allocators=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
 m2m=$(node_named vim2m)
 contig=$(node_named vivid-000-vid-cap)
 

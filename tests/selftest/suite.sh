@@ -15,7 +15,8 @@ refuses() {
 	check "selftest/$name" negate "$@"
 }
 
-check selftest/modprobe load_drivers "vim2m heap=system" "vivid n_devs=1 heap=reserved"
+check selftest/modprobe load_drivers "vim2m heap=system" \
+	"vivid n_devs=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
 refuses vim2m-other-heap drivers_took "vim2m heap=reserved"
 refuses vim2m-stock drivers_took vim2m
 refuses already-loaded modprobe --first-time vim2m heap=reserved

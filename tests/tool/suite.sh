@@ -122,7 +122,7 @@ node_lists() { # HEAP DEVICE ID
 
 for heap in "${HEAPS[@]}"; do
 	check "tool/$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
-		"vivid n_devs=1 heap=$heap"
+		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
 	for drv in vim2m vicodec vivid; do
 		streaming_nodes "$drv" 'video*' |
 			each_node "tool/$heap/$drv-nodes" "${NODES[$drv]}" node_lists "$heap"
@@ -142,13 +142,15 @@ for heap in "${HEAPS[@]}"; do
 done
 
 # Two planes, each its own dma-buf from the heap.
-check tool/mplane/modprobe load_drivers "vivid n_devs=1 multiplanar=2 heap=reserved"
+check tool/mplane/modprobe load_drivers \
+	"vivid n_devs=1 multiplanar=2 heap=reserved node_types=$VIVID_VIDEO_NODES"
 mplane=$(node_named vivid-000-vid-cap)
 check tool/mplane/stream-nv12m sh -c 'v4l2-ctl -d "$0" -v pixelformat=NM12 &&
 	"$1" -d "$0" --stream 5 | grep -q "all 5 carried data"' "$mplane" "$TOOL"
 
+nodes=$VIVID_VIDEO_NODES
 check tool/errors/modprobe load_drivers "vim2m heap=reserved" \
-	"vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1"
+	"vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1 node_types=$nodes,$nodes,$nodes"
 heap_dev=$(node_named vivid-000-vid-cap)
 check tool/errors/no-such-device expect_exit 3 "$TOOL" -d /dev/video99 --list
 check tool/errors/not-v4l2 expect_exit 3 "$TOOL" -d /dev/null --list

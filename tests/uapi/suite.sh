@@ -40,28 +40,31 @@ node_check() {
 
 for heap in "${HEAPS[@]}"; do
 	check "uapi/$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
-		"vivid n_devs=1 heap=$heap"
+		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
 	every_node "$heap" "$PROG"
 done
 # 32-bit processes go through the compat ioctl path.
 every_node compat32 "$PROG-32"
 
 # A queue that needs contiguous memory is compatible with CMA heaps only.
-check uapi/contiguous/modprobe load_drivers "vivid n_devs=1 allocators=1 heap=reserved"
+check uapi/contiguous/modprobe load_drivers \
+	"vivid n_devs=1 allocators=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
 
 # Sizes of multi-planar formats add up their planes, each page-aligned.
-check uapi/mplane/modprobe load_drivers "vivid n_devs=1 multiplanar=2 heap=reserved"
+check uapi/mplane/modprobe load_drivers \
+	"vivid n_devs=1 multiplanar=2 heap=reserved node_types=$VIVID_VIDEO_NODES"
 dev=$(node_named vivid-000-vid-cap)
 check uapi/mplane/nv12m v4l2-ctl -d "$dev" -v pixelformat=NM12
 check uapi/mplane/vivid-000-vid-cap "$PROG" "$dev"
 
-check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1"
+check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1 node_types=$VIVID_VIDEO_NODES"
 every_node stock "$PROG" --unsupported
 
 # Heap nodes are root's: a user who may use the video device can select a
 # heap only with a heap fd that root hands over.
-check uapi/unprivileged/modprobe load_drivers "vivid n_devs=1 heap=reserved"
+check uapi/unprivileged/modprobe load_drivers \
+	"vivid n_devs=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
 dev=$(node_named vivid-000-vid-cap)
 chmod 0666 "$dev"
 check uapi/unprivileged/no-heap-fd \
