@@ -8,6 +8,10 @@ VIRTUAL_DRIVERS=(vivid vicodec vim2m vimc)
 # only: suites that test video nodes load it much faster without the VBI,
 # radio, SDR, touch and framebuffer devices.
 VIVID_VIDEO_NODES=0x60101
+# The video nodes of each converted driver: vim2m one, vicodec its encoder
+# and two decoders, vivid (with VIVID_VIDEO_NODES) video and metadata
+# capture and output.
+declare -A VIDEO_NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
 
 # node_named NAME: the node whose name attribute is exactly NAME.
 node_named() {

@@ -112,9 +112,6 @@ stream() {
 
 check tool/list-heaps heaps_listed
 
-# The video nodes each converted driver has, as in tests/uapi.
-declare -A NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
-
 node_lists() { # HEAP DEVICE ID
 	check "tool/$1/list/$3" list_shows "$2" "$1"
 	check "tool/$1/json/$3" json_shows "$2" "$1"
@@ -125,7 +122,7 @@ for heap in "${HEAPS[@]}"; do
 		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
 	for drv in vim2m vicodec vivid; do
 		streaming_nodes "$drv" 'video*' |
-			each_node "tool/$heap/$drv-nodes" "${NODES[$drv]}" node_lists "$heap"
+			each_node "tool/$heap/$drv-nodes" "${VIDEO_NODES[$drv]}" node_lists "$heap"
 	done
 
 	cap=$(node_named vivid-000-vid-cap)

@@ -9,11 +9,6 @@
 PROG=$BUILD/tests/heap-ioctl
 HEAPS=(system reserved)
 
-# The video nodes each converted driver has: vim2m one, vicodec its
-# encoder and two decoders, a vivid instance video and metadata capture and
-# output.
-declare -A NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
-
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
 # fewer nodes than it should.
@@ -22,20 +17,18 @@ every_node() {
 	shift
 	for drv in vim2m vicodec vivid; do
 		streaming_nodes "$drv" 'video*' |
-			each_node "uapi/$label/$drv-nodes" "${NODES[$drv]}" node_check "$label" "$@"
+			each_node "uapi/$label/$drv-nodes" "${VIDEO_NODES[$drv]}" node_check "$label" "$@"
 	done
 }
 
-# node_check LABEL PROGRAM [OPTIONS] DEVICE ID: a full check also expects
-# the internal buffer groups of the node: vicodec's stateful encoder and
-# decoder keep a reference and a compressed frame, nothing else keeps any.
+# node_check LABEL PROGRAM [OPTIONS] DEVICE ID: a full check (PROGRAM
+# without options) also expects the node's internal buffer groups:
+# vicodec's stateful encoder and decoder keep a reference and a compressed
+# frame, nothing else keeps any.
 node_check() {
-	local label=$1 dev=${*: -2:1} id=${*: -1} opts=()
-	shift
-	case "$id ${*:2:$#-3}" in
-	"vicodec/stateful-"*" ") opts=(--internal 2) ;;
-	esac
-	check "uapi/$label/$id" "${@:1:$#-2}" "${opts[@]}" "$dev"
+	local label=$1 dev=${*: -2:1} id=${*: -1} cmd=("${@:2:$#-3}")
+	[[ ${#cmd[@]} != 1 || $id != vicodec/stateful-* ]] || cmd+=(--internal 2)
+	check "uapi/$label/$id" "${cmd[@]}" "$dev"
 }
 
 for heap in "${HEAPS[@]}"; do
