@@ -11,7 +11,7 @@ BUILD := $(call PATHS,BUILD)
 KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
 CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
-.PHONY: all deps kernel rootfs tests userspace install vm check demo clean
+.PHONY: all deps kernel series series-check rootfs tests userspace install vm check demo clean
 
 all: kernel rootfs tests userspace
 
@@ -20,6 +20,14 @@ deps:
 
 kernel: deps
 	@kernel/build.sh
+
+# The postable series with its cover letter, in build/series/<kernel>/;
+# series-check also applies it patch by patch and builds after each one.
+series: kernel
+	@kernel/series.sh
+
+series-check: kernel
+	@kernel/series.sh --check
 
 rootfs: deps
 	@tests/vm/mkrootfs.sh

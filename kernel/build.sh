@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
-VB2_DIR=drivers/media/common/videobuf2/dma-heap
+VB2_DIR=drivers/media/common/videobuf2
 JOBS=${JOBS:-$(nproc)}
 # Set but empty, so setlocalversion does not append "+" for the git tree.
 export LOCALVERSION=
@@ -38,43 +38,60 @@ unpack_source() {
 # git reset only rewrites files whose content differs, so files the old and
 # new series do not touch keep their timestamps and their objects.
 apply_patches() {
-	local stamp=$KSRC/.git/vb2heap-patches files=() p want
-	while read -r p; do
-		[ -f "$p" ] || die "series lists missing patch ${p##*/}"
-		files+=("$p")
-	done < <(series_patches)
+	local stamp=$KSRC/.git/vb2heap-patches want line
 	want=$(series_hash)
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && return
-	log "applying kernel/patches/$KERNEL/series (${#files[@]} patches)"
+	log "applying kernel/patches/$KERNEL/series ($(series_lines | wc -l) patches)"
 	git_k am --abort >/dev/null 2>&1 || true
 	git_k reset -q --hard base
 	git_k clean -q -fd -e /.git
 	rm -f "$stamp"
-	for p in "${files[@]}"; do
-		git_k am -q --whitespace=error-all "$p" ||
-			die "patch ${p##*/} does not apply"
-	done
+	while read -r line; do
+		# shellcheck disable=SC2086 # a patch and its additions
+		apply_patch $line
+	done < <(series_lines)
 	echo "$want" >"$stamp"
 }
 
-# Copies only files whose content changed, so make sees fresh timestamps on
-# exactly those. The Kconfig and Makefile lines that hook the directory into
-# videobuf2 are a patch of the series.
-sync_vb2_heap() {
+# apply_patch PATCH [ADDITION...]: git am PATCH, then add to its commit
+# what the series line names after it, so that the commit is the patch
+# as posted.
+apply_patch() {
+	local patch=$KPATCHES/$1 word
+	shift
+	[ -f "$patch" ] || die "series lists missing patch ${patch##*/}"
+	git_k am -q --whitespace=error-all "$patch" ||
+		die "patch ${patch##*/} does not apply"
+	[ $# = 0 ] && return
+	for word; do
+		case $word in
+		+vb2-heap) add_vb2_heap ;;
+		+*)
+			[ -f "$VB2HEAP_TOP/${word#+}" ] || die "series adds missing file ${word#+}"
+			install -D -m 644 "$VB2HEAP_TOP/${word#+}" "$KSRC/${word#+}" ;;
+		%*)
+			git_k apply --whitespace=error-all "$KPATCHES/${word#%}" ||
+				die "${word#%} does not apply on top of ${patch##*/}" ;;
+		*) die "series: unknown addition '$word' after ${patch##*/}" ;;
+		esac
+	done
+	git_k add -A -f
+	git_k commit -q --amend --no-edit
+}
+
+# The allocator's sources live in kernel/vb2-heap/, next to the drivers'
+# headers in the tree they go to.
+add_vb2_heap() {
 	local src=$VB2HEAP_TOP/kernel/vb2-heap
-	mkdir -p "$KSRC/$VB2_DIR"
-	rsync -rc --delete --exclude include/ --exclude '*.o' --exclude '*.ko' \
-		--exclude '.*' --exclude '*.mod*' --exclude Module.symvers \
-		--exclude modules.order "$src/" "$KSRC/$VB2_DIR/"
-	rsync -rc "$src/include/media/" "$KSRC/include/media/"
+	cp "$src"/*.c "$KSRC/$VB2_DIR/"
+	cp "$src"/include/media/*.h "$KSRC/include/media/"
 }
 
 # Fragments are merged on a defconfig base; an option a fragment asks for but
 # Kconfig drops (a typo, a missing dependency) is an error, not a warning.
 configure() {
 	local stamp=$KOUT/.vb2heap-config want frags=("$VB2HEAP_TOP"/kernel/configs/*.config)
-	want=$(hash_files "${frags[@]}" "$KSRC/.git/vb2heap-patches" \
-		$(find "$VB2HEAP_TOP/kernel/vb2-heap" -name Kconfig))
+	want=$(hash_files "${frags[@]}" "$KSRC/.git/vb2heap-patches")
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && [ -f "$KOUT/.config" ] && return
 	log "configuring: $KDEFCONFIG + kvm_guest.config + ${frags[*]##*/}"
 	mkdir -p "$KOUT"
@@ -158,6 +175,6 @@ build_selftest() {
 
 unpack_source
 apply_patches
-sync_vb2_heap
+[ "${1:-}" = --apply-only ] && exit 0
 configure
 build

@@ -3,6 +3,11 @@
 # primary kernel) on top of the pristine base (base..HEAD) to
 # kernel/patches/<KERNEL>/, replacing the series. This is how
 # kernel changes are developed: commit in $KSRC, export, commit here.
+#
+# The files the series adds from the project (the allocator, the
+# documentation) are left out of the exported patches: edit them in the
+# project. A patch keeps the additions its series line had, matched by
+# its name without the number.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
@@ -11,9 +16,33 @@ dir=$KPATCHES
 git -C "$KSRC" diff --quiet HEAD ||
 	{ echo "$KSRC has uncommitted changes; commit them first" >&2; exit 1; }
 
+# The tree paths of what the series adds, as pathspecs to leave out.
+excludes=()
+for word in $(series_lines | cut -s -d' ' -f2-); do
+	case $word in
+	+vb2-heap)
+		for f in "$VB2HEAP_TOP"/kernel/vb2-heap/*.c; do
+			excludes+=(":!drivers/media/common/videobuf2/${f##*/}")
+		done
+		for f in "$VB2HEAP_TOP"/kernel/vb2-heap/include/media/*.h; do
+			excludes+=(":!include/media/${f##*/}")
+		done ;;
+	+*) excludes+=(":!${word#+}") ;;
+	esac
+done
+
+old=$(series_lines)
 find "$dir" -name '*.patch' -delete
-git -C "$KSRC" format-patch -q --no-signature --zero-commit -o "$dir" base..HEAD
-(cd "$dir" && ls -1 -- *.patch 2>/dev/null || true) >"$dir/series"
+git -C "$KSRC" format-patch -q --no-signature --zero-commit -o "$dir" base..HEAD -- . "${excludes[@]}"
+{
+	sed -n '/^#/p' "$dir/series"
+	for p in $(cd "$dir" && ls -1 -- *.patch 2>/dev/null); do
+		additions=$(awk -v name="${p#[0-9][0-9][0-9][0-9]-}" \
+			'{ n = $1; sub(/^[0-9]+-/, "", n) } n == name { $1 = ""; print substr($0, 2) }' <<<"$old")
+		echo "$p${additions:+ $additions}"
+	done
+} >"$dir/series.new"
+mv "$dir/series.new" "$dir/series"
 # The tree now matches the series: tell build.sh not to re-apply it.
 series_hash >"$KSRC/.git/vb2heap-patches"
-echo "exported $(wc -l <"$dir/series") patches to kernel/patches/$KERNEL/"
+echo "exported $(series_lines | wc -l) patches to kernel/patches/$KERNEL/"

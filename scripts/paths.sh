@@ -50,14 +50,34 @@ kernel_release() {
 	cat "$KOUT/include/config/kernel.release"
 }
 
-# The patches $KPATCHES/series lists, in order, as absolute paths.
-series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e "s|^|$KPATCHES/|" "$KPATCHES/series"
+# The lines of $KPATCHES/series without comments: a patch, then what is
+# added to its commit (+vb2-heap, +<path>, %<diff>; see the series file).
+series_lines() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$KPATCHES/series"
 }
 
-# What the patched tree is keyed on: the series and every patch it lists.
+# The patches $KPATCHES/series lists, in order, as absolute paths.
+series_patches() {
+	series_lines | awk -v dir="$KPATCHES" '{ print dir "/" $1 }'
+}
+
+# The project's files the series adds to its commits, as absolute paths.
+series_inputs() {
+	local word
+	for word in $(series_lines | cut -s -d' ' -f2-); do
+		case $word in
+		+vb2-heap) find "$VB2HEAP_TOP/kernel/vb2-heap" -type f -name '*.[ch]' | sort ;;
+		+*) echo "$VB2HEAP_TOP/${word#+}" ;;
+		%*) echo "$KPATCHES/${word#%}" ;;
+		esac
+	done
+}
+
+# What the patched tree is keyed on: the series, every patch it lists and
+# every file it adds.
 series_hash() {
-	series_patches | xargs -r cat "$KPATCHES/series" | sha256sum | cut -d' ' -f1
+	{ series_patches; series_inputs; } | xargs -r cat "$KPATCHES/series" |
+		sha256sum | cut -d' ' -f1
 }
 
 # debian_mirror: the Debian archive this host's apt uses (DEBIAN_MIRROR

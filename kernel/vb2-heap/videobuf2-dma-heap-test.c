@@ -3,10 +3,11 @@
  * KUnit tests for the videobuf2 dma-heap allocator.
  *
  * They drive vb2_dma_heap_memops the way the videobuf2 core does, against
- * the real "system" heap and the CMA heap of the default area ("reserved",
- * which needs cma= on the command line). Leaks show up in kmemleak and in
- * the CMA area's allocation counters, which the project's VM tests check
- * around this suite.
+ * the real "system" heap and a CMA heap: the first heap that reports
+ * DMA_HEAP_CAP_CONTIGUOUS, whatever the kernel calls it ("reserved" before
+ * Linux 6.17, "default_cma_region" since), which needs cma= on the command
+ * line. Leaks show up in kmemleak and in the CMA area's allocation
+ * counters, which the project's VM tests check around this suite.
  */
 
 #include <kunit/device.h>
@@ -24,7 +25,10 @@
 #include <media/videobuf2-dma-heap.h>
 
 #define TEST_SIZE	SZ_4M
-#define CMA_HEAP	"reserved"
+
+/* The name of the CMA heap, found by suite_init, or "" if there is none */
+static char cma_heap[128];
+#define CMA_HEAP	((const char *)cma_heap)
 
 struct test_queue {
 	struct vb2_queue q;
@@ -88,12 +92,27 @@ static int test_init(struct kunit *test)
 	return 0;
 }
 
+static int test_suite_init(struct kunit_suite *suite)
+{
+	struct dma_heap *heap = NULL;
+
+	cma_heap[0] = '\0';
+	while ((heap = dma_heap_get_next(heap))) {
+		if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS) {
+			strscpy(cma_heap, dma_heap_get_name(heap));
+			dma_heap_put(heap);
+			break;
+		}
+	}
+	return 0;
+}
+
 static void require_cma(struct kunit *test)
 {
-	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+	struct dma_heap *cma = dma_heap_find_by_name(CMA_HEAP);
 
 	if (!cma)
-		kunit_skip(test, "no '" CMA_HEAP "' heap: boot with cma=");
+		kunit_skip(test, "no contiguous heap: boot with cma=");
 	dma_heap_put(cma);
 }
 
@@ -121,7 +140,7 @@ static void test_exit(struct kunit *test)
 static void exhaust_cma(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
-	struct dma_heap *cma = dma_heap_find(CMA_HEAP);
+	struct dma_heap *cma = dma_heap_find_by_name(CMA_HEAP);
 	size_t size = SZ_64M;
 	struct dma_buf *hog;
 
@@ -256,8 +275,8 @@ static void test_cma_is_contiguous_system_is_not(struct kunit *test)
 	struct dma_heap *system, *cma;
 
 	require_cma(test);
-	system = dma_heap_find("system");
-	cma = dma_heap_find(CMA_HEAP);
+	system = dma_heap_find_by_name("system");
+	cma = dma_heap_find_by_name(CMA_HEAP);
 
 	KUNIT_ASSERT_NOT_NULL(test, system);
 	KUNIT_ASSERT_NOT_NULL(test, cma);
@@ -382,7 +401,7 @@ static void test_contiguous_import(struct kunit *test)
 	void *imp, *priv;
 
 	require_cma(test);
-	system = dma_heap_find("system");
+	system = dma_heap_find_by_name("system");
 
 	KUNIT_ASSERT_NOT_NULL(test, system);
 	dbuf = dma_heap_buffer_alloc(system, TEST_SIZE, O_RDWR, 0);
@@ -456,6 +475,7 @@ static void test_policy(struct kunit *test)
 	static const char * const unknown[] = { "no-such-heap", "system" };
 	struct vb2_dma_heap_policy policy = {};
 
+	require_cma(test);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, too_many,
 						      ARRAY_SIZE(too_many), 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty, 1, 0), -EINVAL);
@@ -483,7 +503,7 @@ static void test_selected_heap(struct kunit *test)
 	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
 
 	/* A selected heap takes precedence over the policy... */
-	q->selected_heap = dma_heap_find("system");
+	q->selected_heap = dma_heap_find_by_name("system");
 	KUNIT_ASSERT_NOT_NULL(test, q->selected_heap);
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
@@ -504,7 +524,7 @@ static void test_selected_heap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS);
 
 	/* ...and is never fallen back from: userspace asked for it. */
-	q->selected_heap = dma_heap_find(CMA_HEAP);
+	q->selected_heap = dma_heap_find_by_name(CMA_HEAP);
 	exhaust_cma(test);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
 }
@@ -590,6 +610,7 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 
 static struct kunit_suite vb2_dma_heap_test_suite = {
 	.name = "vb2-dma-heap",
+	.suite_init = test_suite_init,
 	.init = test_init,
 	.exit = test_exit,
 	.test_cases = vb2_dma_heap_test_cases,
@@ -599,5 +620,5 @@ kunit_test_suite(vb2_dma_heap_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the videobuf2 dma-heap allocator");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
-MODULE_IMPORT_NS(DMA_BUF_HEAP);
+MODULE_IMPORT_NS("DMA_BUF");
+MODULE_IMPORT_NS("DMA_BUF_HEAP");

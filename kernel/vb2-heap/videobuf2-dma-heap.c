@@ -92,7 +92,7 @@ vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
 	struct dma_heap *heap;
 
 	while (*i < policy->num_heaps) {
-		heap = dma_heap_find(policy->heaps[(*i)++]);
+		heap = dma_heap_find_by_name(policy->heaps[(*i)++]);
 		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
 			return heap;
 		dma_heap_put(heap);
@@ -212,7 +212,7 @@ static struct vb2_dma_heap_buf *vb2_dma_heap_buf_new(struct vb2_buffer *vb,
 	if (WARN_ON(!dev))
 		return ERR_PTR(-EINVAL);
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kzalloc_obj(*buf);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 
@@ -581,7 +581,7 @@ int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy)
 	unsigned int i;
 
 	for (i = 0; i < policy->num_heaps; i++) {
-		heap = dma_heap_find(policy->heaps[i]);
+		heap = dma_heap_find_by_name(policy->heaps[i]);
 		if (!heap) {
 			pr_err("vb2-dma-heap: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
 			       policy->heaps[i]);
@@ -705,7 +705,7 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	struct vb2_dma_heap_ibuf *ibuf;
 	int ret;
 
-	ibuf = kzalloc(sizeof(*ibuf), GFP_KERNEL);
+	ibuf = kzalloc_obj(*ibuf);
 	if (!ibuf)
 		return ERR_PTR(-ENOMEM);
 
@@ -850,23 +850,6 @@ static unsigned int vb2_dma_heap_queue_count(struct vb2_queue *q,
 	return count;
 }
 
-struct vb2_dma_heap_nth {
-	u32 caps;
-	unsigned int index;
-	unsigned int seen;
-	struct dma_heap *heap;
-};
-
-static int vb2_dma_heap_find_nth(struct dma_heap *heap, void *data)
-{
-	struct vb2_dma_heap_nth *nth = data;
-
-	if (!vb2_dma_heap_has_caps(heap, nth->caps) || nth->seen++ < nth->index)
-		return 0;
-	nth->heap = dma_heap_get(heap);
-	return 1;
-}
-
 static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
 					struct dma_heap *heap,
 					struct v4l2_heapdesc *desc)
@@ -941,21 +924,22 @@ int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
 			    unsigned int num_groups,
 			    struct v4l2_heapdesc *desc)
 {
-	struct vb2_dma_heap_nth nth = { .index = desc->index };
-	unsigned int group;
+	struct dma_heap *heap = NULL;
+	unsigned int seen = 0, group;
 
 	if (!vb2_dma_heap_queue_supported(q))
 		return -ENOTTY;
 
-	nth.caps = q->heap_policy->caps;
-	dma_heap_for_each(vb2_dma_heap_find_nth, &nth);
-	if (nth.heap) {
-		vb2_dma_heap_describe_queue(q, nth.heap, desc);
-		dma_heap_put(nth.heap);
+	while ((heap = dma_heap_get_next(heap))) {
+		if (!vb2_dma_heap_has_caps(heap, q->heap_policy->caps) ||
+		    seen++ < desc->index)
+			continue;
+		vb2_dma_heap_describe_queue(q, heap, desc);
+		dma_heap_put(heap);
 		return 0;
 	}
 
-	group = desc->index - nth.seen;
+	group = desc->index - seen;
 	if (!internal || group >= num_groups)
 		return -EINVAL;
 	return vb2_dma_heap_describe_group(internal, &groups[group], desc);
@@ -1145,5 +1129,5 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_s_heap);
 
 MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
-MODULE_IMPORT_NS(DMA_BUF_HEAP);
+MODULE_IMPORT_NS("DMA_BUF");
+MODULE_IMPORT_NS("DMA_BUF_HEAP");

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Host test: the kernel code meets the upstream bar. checkpatch --strict on
-# every patch of every kernel's series and on the allocator's sources, and
-# kernel-doc on everything that carries exported symbols, using the scripts
-# of the primary kernel's tree that 'make kernel' unpacked.
+# every patch of every kernel's series as posted and on the allocator's
+# sources, and kernel-doc on everything that carries exported symbols,
+# using the scripts of the primary kernel's tree that 'make kernel' unpacked.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/paths.sh
@@ -32,11 +32,18 @@ drop_allowed() {
 		{ print; print "" }'
 }
 
+# The series as posted: the patches with the files the project adds to
+# them, as kernel/series.sh writes them.
 for kernel in $(kernel_matrix | awk '{ print $1 }'); do
-	while read -r patch; do
+	if ! out=$(KERNEL=$kernel kernel/series.sh 2>&1); then
+		judge "series $kernel" "$out"
+		continue
+	fi
+	for patch in "build/series/$kernel"/[0-9]*.patch; do
+		[ "${patch##*/}" = 0000-cover-letter.patch ] && continue
 		judge "checkpatch $kernel/${patch##*/}" \
 			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)"
-	done < <(KERNEL=$kernel && . scripts/paths.sh && series_patches)
+	done
 done
 
 for f in kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h; do
@@ -45,5 +52,7 @@ done
 
 judge "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
 	kernel/vb2-heap/videobuf2-dma-heap.c kernel/vb2-heap/include/media/videobuf2-dma-heap.h 2>&1)"
+judge "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
+	drivers/dma-buf/dma-heap.c include/linux/dma-heap.h 2>&1)"
 
 exit $((failures > 0))
