@@ -5,7 +5,9 @@ set -euo pipefail
 section() { printf '\n== %s\n' "$*"; }
 
 . scripts/paths.sh
+. tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
 TOOL=$BUILD/userspace/v4l2-heap
 
 node_of() { # DRIVER [NAME-PATTERN]: the driver's first matching video node
@@ -13,12 +15,19 @@ node_of() { # DRIVER [NAME-PATTERN]: the driver's first matching video node
 }
 
 section "kernel $(uname -r); dma-buf heaps it offers (/dev/dma_heap):"
-for heap in /dev/dma_heap/*; do
-	case ${heap##*/} in
-	system) echo "  system    pages from the buddy allocator, not contiguous" ;;
-	*) echo "  ${heap##*/}  the default CMA area, contiguous ($(awk '/CmaTotal/ {print $2/1024 " MiB"}' /proc/meminfo))" ;;
+find_heaps demo
+# The CMA heap's name depends on the kernel (6.12 "reserved", 7.3
+# "default_cma_region"); find_heaps picks the first contiguous one.
+while read -r heap caps; do
+	case $heap:$caps in
+	system:-) what="pages from the buddy allocator, not contiguous" ;;
+	"$CMA_HEAP":contiguous) what="CMA area '${CMA_AREA##*/}', contiguous ($(awk '/CmaTotal/ {print $2/1024 " MiB"}' /proc/meminfo))" ;;
+	*:contiguous) what="contiguous" ;;
+	*) what="not contiguous" ;;
 	esac
-done
+	printf '  %-20s %s\n' "$heap" "$what"
+done < <(kernel_heaps)
+echo "  the demo allocates from '$CMA_HEAP', the first contiguous heap"
 
 section "loading vim2m, the virtual mem2mem scaler (stock allocator: vb2-vmalloc)"
 modprobe vim2m
@@ -37,38 +46,37 @@ gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 \
 	! v4l2convert ! video/x-raw,format=RGB16,width=320,height=240 \
 	! fakesink sync=false && echo "  30 frames scaled 640x480 -> 320x240 by vim2m"
 
-section "vim2m again, now with vb2-dma-heap: modprobe vim2m heap=reserved"
-cma=/sys/kernel/mm/cma/reserved
+section "vim2m again, now with vb2-dma-heap: modprobe vim2m heap=$CMA_HEAP"
 rmmod vim2m
-modprobe vim2m heap=reserved
+modprobe vim2m heap="$CMA_HEAP"
 dev=$(node_of vim2m)
-before=$(<$cma/alloc_pages_success)
+before=$(<"$CMA_AREA/alloc_pages_success")
 v4l2-ctl -d "$dev" --set-fmt-video-out=width=640,height=480,pixelformat=RGBP \
 	--set-fmt-video=width=640,height=480,pixelformat=RGBP \
 	--stream-mmap --stream-out-mmap --stream-count=30 2>&1 |
 	grep -oE '[0-9.]+ fps' | tail -n 1 | sed 's/^/  30 frames converted at /'
-pages=$(($(<$cma/alloc_pages_success) - before))
-echo "  its buffers came from the 'reserved' heap: $((pages * 4)) KiB allocated from CMA"
+pages=$(($(<"$CMA_AREA/alloc_pages_success") - before))
+echo "  its buffers came from the '$CMA_HEAP' heap: $((pages * 4)) KiB allocated from CMA"
 
 section "the driver says so itself: v4l2-heap -d $dev --list (VIDIOC_ENUM_HEAPS)"
 "$TOOL" -d "$dev" --list | sed 's/^/  /'
 
-section "vicodec with heap=reserved: encode and decode 30 frames with GStreamer"
-modprobe vicodec heap=reserved
-before=$(<$cma/alloc_pages_success)
+section "vicodec with heap=$CMA_HEAP: encode and decode 30 frames with GStreamer"
+modprobe vicodec heap="$CMA_HEAP"
+before=$(<"$CMA_AREA/alloc_pages_success")
 gst-launch-1.0 -q --no-position videotestsrc num-buffers=30 pattern=ball \
 	! video/x-raw,format=I420,width=1280,height=720 \
 	! v4l2fwhtenc ! v4l2fwhtdec ! fakesink sync=false &&
 	echo "  30 frames through v4l2fwhtenc ! v4l2fwhtdec"
-pages=$(($(<$cma/alloc_pages_success) - before))
+pages=$(($(<"$CMA_AREA/alloc_pages_success") - before))
 echo "  queue buffers, reference frames and compressed-frame buffers:"
-echo "  $((pages * 4)) KiB allocated from the 'reserved' heap"
+echo "  $((pages * 4)) KiB allocated from the '$CMA_HEAP' heap"
 
 section "vicodec's encoder reports the memory it keeps for itself"
 "$TOOL" -d "$(node_of vicodec encoder)" --list | sed 's/^/  /'
 
 section "vivid: choose the heap, then stream into buffers from it (DMABUF)"
-modprobe vivid n_devs=1 heap=reserved
+modprobe vivid n_devs=1 heap="$CMA_HEAP"
 cap=$(node_of vivid vid-cap)
 "$TOOL" -d "$cap" --set-heap cap=system --list | sed 's/^/  /'
 "$TOOL" -d "$cap" --stream 30 | sed 's/^/  /'

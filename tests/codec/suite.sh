@@ -5,8 +5,9 @@
 # and with the CMA heap the codec's memory must really come from CMA.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
 
-HEAPS=(system reserved)
+find_heaps codec || exit 1
 # vicodec's default size: GStreamer 1.26 sizes the encoder's capture pool
 # from the format vicodec reports before the output format is set, so any
 # other size fails with stock vicodec too ("buffer size ... is smaller").
@@ -14,7 +15,6 @@ FRAMES=15
 WIDTH=1280
 HEIGHT=720
 EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
-CMA=/sys/kernel/mm/cma/reserved
 
 # roundtrip LABEL [vicodec parameters]: loads vicodec afresh, checking that
 # it took its heap, and leaves enc.fwht and dec.yuv in $OUT/LABEL. GStreamer
@@ -58,7 +58,7 @@ same_file() { # LABEL FILE
 	fi
 }
 
-cma_allocated() { cat $CMA/alloc_pages_success; }
+cma_allocated() { cat "$CMA_AREA/alloc_pages_success"; }
 
 check codec/stock/roundtrip roundtrip stock
 decoded_all_frames stock
@@ -70,7 +70,7 @@ for heap in "${HEAPS[@]}"; do
 	same_file "heap=$heap" enc.fwht
 	same_file "heap=$heap" dec.yuv
 	# Queue buffers plus the reference and compressed frames, in pages.
-	if [ "$heap" = reserved ]; then
+	if [ "$heap" = "$CMA_HEAP" ]; then
 		pages=$(($(cma_allocated) - before))
 		if [ $pages -ge $((EXPECTED / FRAMES * 2 / 4096)) ]; then
 			result PASS "codec/heap=$heap/memory-from-cma" "$pages pages"

@@ -15,8 +15,9 @@
 # from their logs while none of those changed.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
 
-HEAPS=(system reserved)
+find_heaps compliance || exit 1
 BASELINE=tests/compliance/baseline
 FRAMES=10
 STOCK_CACHE=build/compliance-stock/$KERNEL-$ARCH

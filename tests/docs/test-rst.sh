@@ -64,7 +64,7 @@ class AnyOptions(dict):
 NoOp.option_spec = AnyOptions()
 
 for name in ("kernel-doc", "toctree", "c:function", "c:type", "c:struct",
-             "c:macro", "code-block"):
+             "c:macro", "c:namespace", "code-block"):
     directives.register_directive(name, NoOp)
 
 

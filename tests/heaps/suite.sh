@@ -1,8 +1,10 @@
 #!/bin/bash
 # In-VM suite: the dma-buf heaps the kernel offers allocate, map and free.
 . tests/lib/results.sh
+. tests/lib/heaps.sh
 
-for heap in system reserved; do
+find_heaps heaps || exit 1
+for heap in "${HEAPS[@]}"; do
 	check "heaps/$heap" "$BUILD/tests/dma-heap-test" "$heap"
 done
 suite_complete heaps

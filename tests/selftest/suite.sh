@@ -5,6 +5,9 @@
 # to fail.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
+
+find_heaps selftest || exit 1
 
 negate() { ! "$@"; }
 
@@ -16,19 +19,19 @@ refuses() {
 }
 
 check selftest/modprobe load_drivers "vim2m heap=system" \
-	"vivid n_devs=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
-refuses vim2m-other-heap drivers_took "vim2m heap=reserved"
+	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
+refuses vim2m-other-heap drivers_took "vim2m heap=$CMA_HEAP"
 refuses vim2m-stock drivers_took vim2m
-refuses already-loaded modprobe --first-time vim2m heap=reserved
-# vivid keeps a selection: the parameter still says reserved, but the
+refuses already-loaded modprobe --first-time vim2m heap="$CMA_HEAP"
+# vivid keeps a selection: the parameter still names the CMA heap, but the
 # queue allocates from system.
 check selftest/vivid-select-system \
 	"$BUILD/userspace/v4l2-heap" -d "$(node_named vivid-000-vid-cap)" --set-heap cap=system
-refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=reserved"
+refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=$CMA_HEAP"
 
 # A driver that cannot be unloaded must stop the next configuration.
 exec 7<"$(node_named vim2m)"
-refuses busy-driver-kept load_drivers "vim2m heap=reserved"
+refuses busy-driver-kept load_drivers "vim2m heap=$CMA_HEAP"
 exec 7<&-
 check selftest/unload unload_drivers
 suite_complete selftest

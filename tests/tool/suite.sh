@@ -6,10 +6,10 @@
 set -o pipefail
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
 
+find_heaps tool || exit 1
 TOOL=$BUILD/userspace/v4l2-heap
-CMA=/sys/kernel/mm/cma/reserved
-HEAPS=(system reserved)
 
 # expect_exit STATUS COMMAND...: the command fails with STATUS and says why
 # on stderr.
@@ -85,28 +85,32 @@ json_shows() {
 			([.entries[] | select(.usage == "active") | .heap] == [$heap]))'
 }
 
+# heaps_listed: --list-heaps, as a table and as JSON, lists exactly the
+# heaps the kernel has, in name order, with the caps the kernel reports.
 heaps_listed() {
-	local out
+	local want out
+	want=$(kernel_heaps)
+	printf 'kernel:\n%s\n' "$want"
 	out=$("$TOOL" --list-heaps) && echo "$out" &&
-		grep -qE '^reserved +contiguous$' <<<"$out" &&
-		grep -qE '^system +-$' <<<"$out" &&
-		"$TOOL" --list-heaps --json | jq -e '
-			[.heaps[] | {(.name): .caps}] | add ==
-			{"reserved": ["contiguous"], "system": []}'
+		[ "$(sed -E '1{/^NAME +CAPS$/d}; s/ +/ /g' <<<"$out")" = "$want" ] &&
+		"$TOOL" --list-heaps --json | jq -e --arg want "$want" '
+			[.heaps[] | .name + " " +
+				(if .caps == [] then "-" else .caps | join(",") end)] ==
+			($want | split("\n"))'
 }
 
-# stream DEVICE N [OPTIONS]: every frame carried data; with --heap reserved
-# the CMA area's counter must show the buffers came from it.
+# stream DEVICE N [OPTIONS]: every frame carried data; with --heap
+# $CMA_HEAP the CMA area's counter must show the buffers came from it.
 stream() {
 	local dev=$1 n=$2 before out
 	shift 2
-	before=$(<$CMA/alloc_pages_success)
+	before=$(<"$CMA_AREA/alloc_pages_success")
 	out=$("$TOOL" -d "$dev" --stream "$n" "$@") || { echo "$out"; return 1; }
 	echo "$out"
 	grep -q "all $n carried data" <<<"$out" || return
 	case "$*" in
-	*"--heap reserved"*) [ "$(<$CMA/alloc_pages_success)" -gt "$before" ] ;;
-	*"--heap system"*) [ "$(<$CMA/alloc_pages_success)" = "$before" ] ;;
+	*"--heap $CMA_HEAP"*) [ "$(<"$CMA_AREA/alloc_pages_success")" -gt "$before" ] ;;
+	*"--heap system"*) [ "$(<"$CMA_AREA/alloc_pages_success")" = "$before" ] ;;
 	esac
 }
 
@@ -134,20 +138,20 @@ for heap in "${HEAPS[@]}"; do
 		"$(streaming_nodes vicodec 'video*' | awk '/encoder/ { print $1 }')" 5
 
 	# vivid keeps a selection like a format, so separate runs see it.
-	other=$([ "$heap" = system ] && echo reserved || echo system)
+	other=$([ "$heap" = system ] && echo "$CMA_HEAP" || echo system)
 	check "tool/$heap/set-heap" set_heap_persists "$cap" "$other" "$heap"
 done
 
 # Two planes, each its own dma-buf from the heap.
 check tool/mplane/modprobe load_drivers \
-	"vivid n_devs=1 multiplanar=2 heap=reserved node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 multiplanar=2 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 mplane=$(node_named vivid-000-vid-cap)
 check tool/mplane/stream-nv12m sh -c 'v4l2-ctl -d "$0" -v pixelformat=NM12 &&
 	"$1" -d "$0" --stream 5 | grep -q "all 5 carried data"' "$mplane" "$TOOL"
 
 nodes=$VIVID_VIDEO_NODES
-check tool/errors/modprobe load_drivers "vim2m heap=reserved" \
-	"vivid n_devs=3 heap=reserved,,reserved allocators=0,0,1 node_types=$nodes,$nodes,$nodes"
+check tool/errors/modprobe load_drivers "vim2m heap=$CMA_HEAP" \
+	"vivid n_devs=3 heap=$CMA_HEAP,,$CMA_HEAP allocators=0,0,1 node_types=$nodes,$nodes,$nodes"
 heap_dev=$(node_named vivid-000-vid-cap)
 check tool/errors/no-such-device expect_exit 3 "$TOOL" -d /dev/video99 --list
 check tool/errors/not-v4l2 expect_exit 3 "$TOOL" -d /dev/null --list
@@ -155,9 +159,9 @@ check tool/errors/no-heap-support expect_exit 4 "$TOOL" -d "$(node_named vivid-0
 check tool/errors/no-such-heap expect_exit 5 "$TOOL" -d "$heap_dev" --set-heap cap=no-such-heap
 check tool/errors/incompatible-heap expect_exit 5 \
 	"$TOOL" -d "$(node_named vivid-002-vid-cap)" --set-heap cap=system
-check tool/errors/malformed-set-heap expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap reserved
-check tool/errors/unknown-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap sideways=reserved
-check tool/errors/missing-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap out=reserved
+check tool/errors/malformed-set-heap expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap "$CMA_HEAP"
+check tool/errors/unknown-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap sideways="$CMA_HEAP"
+check tool/errors/missing-queue expect_exit 2 "$TOOL" -d "$heap_dev" --set-heap out="$CMA_HEAP"
 check tool/errors/unknown-option expect_exit 2 "$TOOL" --frobnicate
 check tool/errors/stream-json expect_exit 2 "$TOOL" -d "$heap_dev" --stream 1 --json
 check tool/errors/stream-output-only expect_exit 2 \
@@ -169,6 +173,6 @@ check tool/help sh -c '"$0" --help | grep -q -- --set-heap' "$TOOL"
 chmod 0666 "$heap_dev"
 check tool/errors/not-permitted expect_exit 5 \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -d "$heap_dev" --set-heap cap=system
-check tool/errors/not-permitted-kept-heap active_is "$heap_dev" reserved
+check tool/errors/not-permitted-kept-heap active_is "$heap_dev" "$CMA_HEAP"
 check tool/unload unload_drivers
 suite_complete tool

@@ -5,9 +5,10 @@
 # unprivileged user can and cannot select; and the ioctl debug log.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
+. tests/lib/heaps.sh
 
+find_heaps uapi || exit 1
 PROG=$BUILD/tests/heap-ioctl
-HEAPS=(system reserved)
 
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
@@ -41,12 +42,12 @@ every_node compat32 "$PROG-32"
 
 # A queue that needs contiguous memory is compatible with CMA heaps only.
 check uapi/contiguous/modprobe load_drivers \
-	"vivid n_devs=1 allocators=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 allocators=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
 
 # Sizes of multi-planar formats add up their planes, each page-aligned.
 check uapi/mplane/modprobe load_drivers \
-	"vivid n_devs=1 multiplanar=2 heap=reserved node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 multiplanar=2 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 dev=$(node_named vivid-000-vid-cap)
 check uapi/mplane/nv12m v4l2-ctl -d "$dev" -v pixelformat=NM12
 check uapi/mplane/vivid-000-vid-cap "$PROG" "$dev"
@@ -57,7 +58,7 @@ every_node stock "$PROG" --unsupported
 # Heap nodes are root's: a user who may use the video device can select a
 # heap only with a heap fd that root hands over.
 check uapi/unprivileged/modprobe load_drivers \
-	"vivid n_devs=1 heap=reserved node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 dev=$(node_named vivid-000-vid-cap)
 chmod 0666 "$dev"
 check uapi/unprivileged/no-heap-fd \
@@ -76,9 +77,9 @@ debug_log() {
 	"$PROG" "$dev" >/dev/null
 	echo 0 >"$sys"
 	printed=$(dmesg | tail -n +$((start + 1)) | grep -oE \
-		-e 'VIDIOC_ENUM_HEAPS: index=0, type=vid-cap, usage=1, flags=0x1, name=reserved, purpose=, size=[1-9][0-9]*, count=0' \
-		-e 'VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x1, name=reserved' \
-		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[0-3], name=[a-z]+' |
+		-e "VIDIOC_ENUM_HEAPS: index=0, type=vid-cap, usage=1, flags=0x1, name=$CMA_HEAP, purpose=, size=[1-9][0-9]*, count=0" \
+		-e "VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x1, name=$CMA_HEAP" \
+		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[0-3], name=[^ ]+' |
 		sed 's/:.*//' | sort -u | tr '\n' ' ')
 	echo "printed: $printed"
 	[ "$printed" = "VIDIOC_ENUM_HEAPS VIDIOC_G_HEAP VIDIOC_S_HEAP " ]
