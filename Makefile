@@ -5,7 +5,8 @@
 # vm and demo; check builds and tests every kernel of kernel/VERSION.
 SHELL := /bin/bash
 export KERNEL ARCH
-PATHS = $(shell . scripts/paths.sh && echo "$$$(1)")
+# $(shell) does not see variables given on make's command line: pass them.
+PATHS = $(shell KERNEL='$(KERNEL)' ARCH='$(ARCH)' . scripts/paths.sh && echo "$$$(1)")
 KHDR := $(call PATHS,KHDR)
 BUILD := $(call PATHS,BUILD)
 KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')

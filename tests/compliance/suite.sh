@@ -4,7 +4,7 @@
 # vb2-dma-heap with each heap. DMABUF import is tested throughout with
 # buffers that other vivid instances export, themselves stock or
 # heap-backed like the driver under test. Every run is judged against the
-# stock baseline, tests/compliance/baseline: a converted driver may never do
+# stock baseline of its kernel, tests/compliance/baseline/<kernel>: a converted driver may never do
 # worse than the same driver with its stock allocator.
 #
 # Time, which v4l2-compliance under TCG has most of: each streaming test
@@ -18,18 +18,29 @@
 . tests/lib/heaps.sh
 
 find_heaps compliance || exit 1
-BASELINE=tests/compliance/baseline
+# Each kernel's stock drivers have their own results.
+BASELINE=tests/compliance/baseline/$KERNEL
+if [ ! -f "$BASELINE" ]; then
+	result FAIL compliance/baseline "no stock baseline for kernel $KERNEL: $BASELINE"
+	exit 1
+fi
 FRAMES=10
 STOCK_CACHE=build/compliance-stock/$KERNEL-$ARCH
 
 # vimc's defaults cannot stream: the sensors start as RGB888 while the
 # debayers only take Bayer input, and STREAMON validates every enabled link.
 # Configure the pipeline as Documentation/admin-guide/media/vimc.rst does.
+# The media device is found by its driver: its bus info is "platform:vimc"
+# on 6.12 and "platform:vimc.0" on 7.3.
 configure_vimc() {
-	local s
+	local s m media=
+	for m in /dev/media*; do
+		media-ctl -d "$m" -p 2>/dev/null | grep -qE '^driver +vimc$' && media=$m
+	done
+	[ -n "$media" ] || { echo "no media device of vimc" >&2; return 1; }
 	for s in A B; do
-		media-ctl -d platform:vimc -V "\"Sensor $s\":0[fmt:SBGGR8_1X8/640x480]" &&
-			media-ctl -d platform:vimc -V "\"Debayer $s\":0[fmt:SBGGR8_1X8/640x480]" || return
+		media-ctl -d "$media" -V "\"Sensor $s\":0[fmt:SBGGR8_1X8/640x480]" &&
+			media-ctl -d "$media" -V "\"Debayer $s\":0[fmt:SBGGR8_1X8/640x480]" || return
 	done
 	v4l2-ctl -d "$(node_named "Raw Capture 0")" -v pixelformat=BA81 &&
 		v4l2-ctl -d "$(node_named "Raw Capture 1")" -v pixelformat=BA81
