@@ -9,8 +9,10 @@
 #
 # --check then proves the series bisectable: it applies the written
 # patches one by one with git am to the pristine base, in a worktree of
-# its own, and after each one builds the objects of every C file the
-# series has touched so far, with the configuration of the test kernel.
+# its own, and after each one builds every directory that holds a C file
+# the series has touched so far, with the configuration of the test
+# kernel: what that configuration builds there must build without a
+# warning.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
@@ -46,7 +48,7 @@ check_series() {
 	local wt=$VB2HEAP_CACHE/linux-$KERNEL/series-check
 	local bout=$KTREE/series-check config=$KOUT/.config
 	local patch f targets
-	local -A objects=()
+	local -A dirs=()
 	[ -f "$config" ] || die "no kernel configuration at $config; run 'make kernel'"
 	if [ ! -e "$wt/.git" ]; then
 		git -C "$KSRC" worktree prune
@@ -61,13 +63,13 @@ check_series() {
 		git -C "$wt" -c user.name=vb2-heap -c user.email=vb2-heap@localhost \
 			am -q "$patch" || die "${patch##*/} does not apply"
 		while read -r f; do
-			[ -f "$wt/$f" ] && objects[${f%.c}.o]=1
+			[ -f "$wt/$f" ] && dirs[${f%/*}/]=1
 		done < <(git -C "$wt" diff --name-only HEAD~1 HEAD -- '*.c')
 		# Options a later patch adds are unknown until then: start from
 		# the test kernel's full configuration every time.
 		cp "$config" "$bout/.config"
 		make -s -C "$wt" O="$bout" olddefconfig >/dev/null
-		targets=("${!objects[@]}")
+		targets=("${!dirs[@]}")
 		if [ ${#targets[@]} = 0 ]; then
 			echo "ok ${patch##*/}: applies (no C file touched yet)"
 			continue
@@ -78,7 +80,7 @@ check_series() {
 			cat "$bout/make.log" >&2
 			die "the tree does not build cleanly after ${patch##*/}"
 		fi
-		echo "ok ${patch##*/}: builds (${#targets[@]} objects)"
+		echo "ok ${patch##*/}: builds (${targets[*]})"
 	done
 }
 
