@@ -10,7 +10,6 @@
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
-VB2_DIR=drivers/media/common/videobuf2
 JOBS=${JOBS:-$(nproc)}
 # Set but empty, so setlocalversion does not append "+" for the git tree.
 export LOCALVERSION=
@@ -79,12 +78,12 @@ apply_patch() {
 	git_k commit -q --amend --no-edit
 }
 
-# The allocator's sources live in kernel/vb2-heap/, next to the drivers'
-# headers in the tree they go to.
+# The allocator's sources live in kernel/vb2-heap/.
 add_vb2_heap() {
-	local src=$VB2HEAP_TOP/kernel/vb2-heap
-	cp "$src"/*.c "$KSRC/$VB2_DIR/"
-	cp "$src"/include/media/*.h "$KSRC/include/media/"
+	local src dst
+	while read -r src dst; do
+		cp "$src" "$KSRC/$dst"
+	done < <(vb2_heap_files)
 }
 
 # Fragments are merged on a defconfig base; an option a fragment asks for but

@@ -21,12 +21,9 @@ excludes=()
 for word in $(series_lines | cut -s -d' ' -f2-); do
 	case $word in
 	+vb2-heap)
-		for f in "$VB2HEAP_TOP"/kernel/vb2-heap/*.c; do
-			excludes+=(":!drivers/media/common/videobuf2/${f##*/}")
-		done
-		for f in "$VB2HEAP_TOP"/kernel/vb2-heap/include/media/*.h; do
-			excludes+=(":!include/media/${f##*/}")
-		done ;;
+		while read -r _ dst; do
+			excludes+=(":!$dst")
+		done < <(vb2_heap_files) ;;
 	+*) excludes+=(":!${word#+}") ;;
 	esac
 done

@@ -61,12 +61,24 @@ series_patches() {
 	series_lines | awk -v dir="$KPATCHES" '{ print dir "/" $1 }'
 }
 
+# vb2_heap_files: "SOURCE TREE-PATH" for each file of the allocator, from
+# kernel/vb2-heap/ to where the series' allocator patch puts it.
+vb2_heap_files() {
+	local f
+	for f in "$VB2HEAP_TOP"/kernel/vb2-heap/*.c; do
+		echo "$f drivers/media/common/videobuf2/${f##*/}"
+	done
+	for f in "$VB2HEAP_TOP"/kernel/vb2-heap/include/media/*.h; do
+		echo "$f include/media/${f##*/}"
+	done
+}
+
 # The project's files the series adds to its commits, as absolute paths.
 series_inputs() {
 	local word
 	for word in $(series_lines | cut -s -d' ' -f2-); do
 		case $word in
-		+vb2-heap) find "$VB2HEAP_TOP/kernel/vb2-heap" -type f -name '*.[ch]' | sort ;;
+		+vb2-heap) vb2_heap_files | cut -d' ' -f1 ;;
 		+*) echo "$VB2HEAP_TOP/${word#+}" ;;
 		%*) echo "$KPATCHES/${word#%}" ;;
 		esac
