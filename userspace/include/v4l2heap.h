@@ -70,6 +70,27 @@ struct v4l2heap_buffer {
 	uint32_t payload[V4L2HEAP_MAX_PLANES];
 };
 
+/**
+ * The buffers a queue takes for its current format, for callers that
+ * allocate and import them themselves: one dma-buf per plane of the
+ * format (V4L2's memory planes: NV12M has two, NV12 one).
+ */
+struct v4l2heap_layout {
+	uint32_t type;			/* enum v4l2_buf_type */
+	uint32_t pixelformat;		/* V4L2 fourcc; dataformat on meta queues */
+	uint32_t width;			/* 0 on meta queues */
+	uint32_t height;		/* 0 on meta queues */
+	unsigned int num_planes;
+	/* bytes per line of each plane; 0 on meta queues */
+	uint32_t bytesperline[V4L2HEAP_MAX_PLANES];
+	/* the format's image size per plane */
+	uint32_t sizeimage[V4L2HEAP_MAX_PLANES];
+	/* dma-buf sizes: @sizeimage rounded up to pages, as videobuf2 does */
+	uint32_t length[V4L2HEAP_MAX_PLANES];
+	/* zeroed: room for what later versions report, the size unchanged */
+	uint32_t reserved[16];
+};
+
 /** Buffers allocated from a heap and imported into a queue as DMABUF */
 struct v4l2heap_bufset {
 	int device_fd;			/* not duplicated: the caller's */
@@ -91,6 +112,12 @@ int v4l2heap_list_heaps(struct v4l2heap_heap *heaps, size_t max,
 int v4l2heap_open_heap(const char *name, struct v4l2heap_err *err);
 /* Allocates @size bytes from heap @name; returns the dma-buf fd. */
 int v4l2heap_alloc(const char *name, uint64_t size, struct v4l2heap_err *err);
+/*
+ * Allocates @size bytes from the heap open as @heap_fd, which may come
+ * from another process that is allowed to open the heap; returns the
+ * dma-buf fd. Messages name the heap the fd refers to.
+ */
+int v4l2heap_alloc_fd(int heap_fd, uint64_t size, struct v4l2heap_err *err);
 
 /* A device's queues and their heaps */
 
@@ -118,6 +145,13 @@ int v4l2heap_get(int device_fd, uint32_t type, char heap[V4L2HEAP_NAME_MAX],
 int v4l2heap_select(int device_fd, uint32_t type, const char *heap,
 		    struct v4l2heap_err *err);
 /*
+ * Like v4l2heap_select(), with the heap given as an fd of its node, which
+ * may come from another process that is allowed to open the heap. The
+ * caller keeps @heap_fd; the queue takes its own reference.
+ */
+int v4l2heap_select_fd(int device_fd, uint32_t type, int heap_fd,
+		       struct v4l2heap_err *err);
+/*
  * The heap to allocate from for buffers to import into the queue: the one
  * the queue's next MMAP buffers would come from, which is the application's
  * selection or else the driver's choice for the current format. -ENOTTY:
@@ -127,6 +161,14 @@ int v4l2heap_recommend(int device_fd, uint32_t type,
 		       char heap[V4L2HEAP_NAME_MAX], struct v4l2heap_err *err);
 
 /* Buffers for DMABUF import */
+
+/*
+ * Fills @layout with the planes, line strides and sizes of the buffers
+ * the queue of @type takes for its current format.
+ */
+int v4l2heap_buffer_layout(int device_fd, uint32_t type,
+			   struct v4l2heap_layout *layout,
+			   struct v4l2heap_err *err);
 
 /*
  * Allocates @count buffers sized for the queue's current format (every

@@ -12,87 +12,6 @@
 
 #include "internal.h"
 
-_Static_assert(V4L2HEAP_MAX_PLANES <= VIDEO_MAX_PLANES,
-	       "more planes than V4L2 has");
-
-/* The planes of a buffer under the current format. */
-struct plane_layout {
-	unsigned int num_planes;
-	uint32_t payload[V4L2HEAP_MAX_PLANES];	/* the image's bytes */
-	uint32_t lengths[V4L2HEAP_MAX_PLANES];	/* the dma-buf's bytes */
-};
-
-static void read_sizes(const struct v4l2_format *format,
-		       struct plane_layout *layout)
-{
-	const struct v4l2_pix_format_mplane *mp = &format->fmt.pix_mp;
-	unsigned int i;
-
-	switch (format->type) {
-	case V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE:
-	case V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE:
-		layout->num_planes = mp->num_planes;
-		for (i = 0; i < mp->num_planes && i < V4L2HEAP_MAX_PLANES; i++)
-			layout->payload[i] = mp->plane_fmt[i].sizeimage;
-		break;
-	case V4L2_BUF_TYPE_META_CAPTURE:
-	case V4L2_BUF_TYPE_META_OUTPUT:
-		layout->num_planes = 1;
-		layout->payload[0] = format->fmt.meta.buffersize;
-		break;
-	default:
-		layout->num_planes = 1;
-		layout->payload[0] = format->fmt.pix.sizeimage;
-		break;
-	}
-}
-
-/* Whole pages per plane, as videobuf2 allocates its own buffers. */
-static int round_to_pages(int device_fd, uint32_t type,
-			  struct plane_layout *layout, struct v4l2heap_err *err)
-{
-	uint64_t page = sysconf(_SC_PAGESIZE);
-	unsigned int i;
-
-	for (i = 0; i < layout->num_planes; i++) {
-		uint64_t length = (layout->payload[i] + page - 1) / page * page;
-
-		if (!length || length > UINT32_MAX)
-			return v4l2heap_fail_device(err, -EINVAL, device_fd,
-						    "plane %u of the %s queue's format has an unusable size of %u bytes",
-						    i, v4l2heap_type_name(type),
-						    layout->payload[i]);
-		layout->lengths[i] = length;
-	}
-	return 0;
-}
-
-static int get_layout(int device_fd, uint32_t type,
-		      struct plane_layout *layout, struct v4l2heap_err *err)
-{
-	struct v4l2_format format;
-	int ret;
-
-	memset(layout, 0, sizeof(*layout));
-	memset(&format, 0, sizeof(format));
-	format.type = type;
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format);
-	if (ret == -EINVAL)
-		return v4l2heap_fail_no_queue(err, device_fd, type);
-	if (ret)
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "cannot get the format of the %s queue: %s",
-					    v4l2heap_type_name(type),
-					    strerror(-ret));
-	read_sizes(&format, layout);
-	if (!layout->num_planes || layout->num_planes > V4L2HEAP_MAX_PLANES)
-		return v4l2heap_fail_device(err, -EINVAL, device_fd,
-					    "the %s queue's format has %u planes",
-					    v4l2heap_type_name(type),
-					    layout->num_planes);
-	return round_to_pages(device_fd, type, layout, err);
-}
-
 /* VIDIOC_REQBUFS for DMABUF import; returns how many buffers it granted. */
 static int request_buffers(int device_fd, uint32_t type, unsigned int count,
 			   struct v4l2heap_err *err)
@@ -153,7 +72,7 @@ static void close_buffers(struct v4l2heap_buffer *buffers, unsigned int count)
 
 /* Fills @buffer with one dma-buf per plane from the open heap @heap_fd. */
 static int alloc_buffer(struct v4l2heap_buffer *buffer, int heap_fd,
-			const char *heap, const struct plane_layout *layout,
+			const char *heap, const struct v4l2heap_layout *layout,
 			struct v4l2heap_err *err)
 {
 	unsigned int plane;
@@ -162,20 +81,20 @@ static int alloc_buffer(struct v4l2heap_buffer *buffer, int heap_fd,
 		buffer->fds[plane] = -1;
 	buffer->num_planes = layout->num_planes;
 	for (plane = 0; plane < layout->num_planes; plane++) {
-		uint32_t length = layout->lengths[plane];
+		uint32_t length = layout->length[plane];
 		int fd = v4l2heap_alloc_from(heap_fd, heap, length, err);
 
 		if (fd < 0)
 			return fd;
 		buffer->fds[plane] = fd;
 		buffer->lengths[plane] = length;
-		buffer->payload[plane] = layout->payload[plane];
+		buffer->payload[plane] = layout->sizeimage[plane];
 	}
 	return 0;
 }
 
 static int alloc_buffers(struct v4l2heap_bufset *set, int heap_fd,
-			 const struct plane_layout *layout,
+			 const struct v4l2heap_layout *layout,
 			 struct v4l2heap_err *err)
 {
 	unsigned int i;
@@ -203,7 +122,7 @@ static int alloc_buffers(struct v4l2heap_bufset *set, int heap_fd,
  * (which may be fewer or, for its minimum, more than @count) is allocated.
  */
 static int fill_bufset(struct v4l2heap_bufset *set, int heap_fd,
-		       unsigned int count, const struct plane_layout *layout,
+		       unsigned int count, const struct v4l2heap_layout *layout,
 		       struct v4l2heap_err *err)
 {
 	int ret;
@@ -224,7 +143,7 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_alloc(int device_fd, uint32_t type,
 					  struct v4l2heap_err *err)
 {
 	char recommended[V4L2HEAP_NAME_MAX];
-	struct plane_layout layout;
+	struct v4l2heap_layout layout;
 	int heap_fd, ret;
 
 	memset(set, 0, sizeof(*set));
@@ -240,7 +159,7 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_alloc(int device_fd, uint32_t type,
 			return ret;
 		heap = recommended;
 	}
-	ret = get_layout(device_fd, type, &layout, err);
+	ret = v4l2heap_buffer_layout(device_fd, type, &layout, err);
 	if (ret)
 		return ret;
 	heap_fd = v4l2heap_open_heap(heap, err);

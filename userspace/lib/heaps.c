@@ -4,6 +4,8 @@
  * allocating dma-bufs from them.
  */
 #include <dirent.h>
+#include <stdbool.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +212,9 @@ int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
 				     "heap '%s': cannot allocate a buffer of 0 bytes",
 				     name);
 	ret = v4l2heap_ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data);
+	if (ret == -ENOTTY)
+		return v4l2heap_fail(err, ret, "'%s' is not a dma-buf heap",
+				     name);
 	if (ret == -ENOMEM)
 		return v4l2heap_fail(err, ret,
 				     "heap '%s': no room for a buffer of %llu bytes",
@@ -220,6 +225,44 @@ int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
 				     name, (unsigned long long)size,
 				     strerror(-ret));
 	return data.fd;
+}
+
+/*
+ * The name of the heap open as @heap_fd, for messages: the fd may come
+ * from another process, so only the node it was opened from tells which
+ * heap it is. Another node is named by its path, an fd without one by
+ * its number. Returns whether the fd was opened from a heap node.
+ */
+bool v4l2heap_heap_fd_name(int heap_fd, char *name, size_t size)
+{
+	static const char prefix[] = HEAP_DEV_DIR "/";
+	char path[PATH_MAX];
+	char link[32];
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", heap_fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	if (len <= 0) {
+		snprintf(name, size, "fd %d", heap_fd);
+		return false;
+	}
+	path[len] = '\0';
+	if (!strncmp(path, prefix, sizeof(prefix) - 1) &&
+	    path[sizeof(prefix) - 1] && !strchr(path + sizeof(prefix) - 1, '/')) {
+		snprintf(name, size, "%s", path + sizeof(prefix) - 1);
+		return true;
+	}
+	snprintf(name, size, "%s", path);
+	return false;
+}
+
+V4L2HEAP_EXPORT int v4l2heap_alloc_fd(int heap_fd, uint64_t size,
+				      struct v4l2heap_err *err)
+{
+	char name[V4L2HEAP_ERR_MAX / 2];
+
+	v4l2heap_heap_fd_name(heap_fd, name, sizeof(name));
+	return v4l2heap_alloc_from(heap_fd, name, size, err);
 }
 
 V4L2HEAP_EXPORT int v4l2heap_alloc(const char *name, uint64_t size,

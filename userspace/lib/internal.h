@@ -6,6 +6,8 @@
 #define V4L2HEAP_INTERNAL_H
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -30,6 +32,11 @@ int v4l2heap_fail_no_queue(struct v4l2heap_err *err, int device_fd,
 /* heaps.c */
 int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
 			struct v4l2heap_err *err);
+/*
+ * The heap name of @heap_fd's node for messages, else its path or number;
+ * true if the fd was opened from a heap node.
+ */
+bool v4l2heap_heap_fd_name(int heap_fd, char *name, size_t size);
 
 /* names.c: 0 for the buffer types the library handles, else -EINVAL. */
 int v4l2heap_check_type(uint32_t type, struct v4l2heap_err *err);

@@ -214,8 +214,12 @@ V4L2HEAP_EXPORT int v4l2heap_get(int device_fd, uint32_t type,
 	return 0;
 }
 
+/*
+ * @heap names the heap given to S_HEAP for messages; @is_heap says it was
+ * opened from a heap node, so EINVAL means the queue refuses it.
+ */
 static int s_heap_error(int device_fd, uint32_t type, const char *heap,
-			int code, struct v4l2heap_err *err)
+			bool is_heap, int code, struct v4l2heap_err *err)
 {
 	const char *queue = v4l2heap_type_name(type);
 
@@ -225,12 +229,18 @@ static int s_heap_error(int device_fd, uint32_t type, const char *heap,
 					    "cannot change the heap of the %s queue while the queue has buffers; free them first (or another file handle holds a higher priority)",
 					    queue);
 	case -EINVAL:
-		/* The node is a heap for sure: this library opened it. */
-		if (heap && has_queue(device_fd, type))
+		if (!heap || !has_queue(device_fd, type))
+			break;
+		if (is_heap)
 			return v4l2heap_fail_device(err, code, device_fd,
 						    "heap '%s' is not compatible with the %s queue (see the COMPATIBLE entries)",
 						    heap, queue);
-		break;
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "'%s' is not a dma-buf heap", heap);
+	case -EBADF:
+		return v4l2heap_fail_device(err, code, device_fd,
+					    "'%s' is not an open file descriptor of a heap",
+					    heap);
 	case -ENODEV:
 		return v4l2heap_fail_device(err, code, device_fd,
 					    "cannot return the %s queue to the driver's default: no heap of the driver's choice is registered; the queue keeps its heap",
@@ -239,30 +249,61 @@ static int s_heap_error(int device_fd, uint32_t type, const char *heap,
 	return heap_ioctl_error(device_fd, type, "VIDIOC_S_HEAP", code, err);
 }
 
+/* VIDIOC_S_HEAP with @heap_fd, V4L2_HEAP_FD_DEFAULT or a heap named @heap. */
+static int set_heap(int device_fd, uint32_t type, int heap_fd,
+		    const char *heap, bool is_heap, struct v4l2heap_err *err)
+{
+	struct v4l2_heap arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.type = type;
+	arg.fd = heap_fd;
+	ret = v4l2heap_ioctl(device_fd, VIDIOC_S_HEAP, &arg);
+	if (ret)
+		return s_heap_error(device_fd, type, heap, is_heap, ret, err);
+	return 0;
+}
+
 V4L2HEAP_EXPORT int v4l2heap_select(int device_fd, uint32_t type,
 				    const char *heap, struct v4l2heap_err *err)
 {
-	struct v4l2_heap arg;
+	int heap_fd, ret;
+
+	ret = v4l2heap_check_type(type, err);
+	if (ret)
+		return ret;
+	if (!heap)
+		return set_heap(device_fd, type, V4L2_HEAP_FD_DEFAULT, NULL,
+				false, err);
+	heap_fd = v4l2heap_open_heap(heap, err);
+	if (heap_fd < 0)
+		return heap_fd;
+	ret = set_heap(device_fd, type, heap_fd, heap, true, err);
+	/* The queue holds its own reference to the heap. */
+	close(heap_fd);
+	return ret;
+}
+
+V4L2HEAP_EXPORT int v4l2heap_select_fd(int device_fd, uint32_t type,
+				       int heap_fd, struct v4l2heap_err *err)
+{
+	char heap[V4L2HEAP_ERR_MAX / 2];
+	bool is_heap;
 	int ret;
 
 	ret = v4l2heap_check_type(type, err);
 	if (ret)
 		return ret;
-	memset(&arg, 0, sizeof(arg));
-	arg.type = type;
-	arg.fd = V4L2_HEAP_FD_DEFAULT;
-	if (heap) {
-		arg.fd = v4l2heap_open_heap(heap, err);
-		if (arg.fd < 0)
-			return arg.fd;
-	}
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_S_HEAP, &arg);
-	/* The queue holds its own reference to the heap. */
-	if (heap)
-		close(arg.fd);
-	if (ret)
-		return s_heap_error(device_fd, type, heap, ret, err);
-	return 0;
+	/*
+	 * Negative fds include V4L2_HEAP_FD_DEFAULT, which v4l2heap_select()
+	 * with no heap stands for.
+	 */
+	if (heap_fd < 0)
+		return v4l2heap_fail(err, -EBADF,
+				     "%d is not a file descriptor of a heap", heap_fd);
+	is_heap = v4l2heap_heap_fd_name(heap_fd, heap, sizeof(heap));
+	return set_heap(device_fd, type, heap_fd, heap, is_heap, err);
 }
 
 /*
