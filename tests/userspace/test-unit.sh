@@ -1,7 +1,7 @@
 #!/bin/bash
-# Host test: unit tests of the v4l2-heap tool's modules, built with cmocka
-# from the tool's sources and the library's naming module, against the
-# patched kernel's uAPI headers that 'make kernel' installs.
+# Host test: unit tests of the v4l2-heap tool's modules and of libv4l2heap's
+# heap-fd and layout functions, built with cmocka from their sources,
+# against the patched kernel's uAPI headers that 'make kernel' installs.
 #
 #   tests/userspace/test-unit.sh
 #
@@ -16,12 +16,14 @@ out=build/tests/userspace
 cflags=(-std=gnu11 -Wall -Wextra -Werror -O2 -g -Iuserspace/include -Iuserspace/tool
 	-isystem "$KHDR/include" -fsanitize=address,undefined -fno-sanitize-recover=all)
 
-# Each test and the sources it is built from besides itself.
+# Each test and the sources it is built from besides itself (and, for
+# test_heapfd, which plays the kernel, the calls it wraps).
 declare -A tests=(
 	[test_options]="userspace/tool/options.c userspace/tool/queue.c userspace/lib/names.c userspace/lib/error.c"
 	[test_format]="userspace/tool/format.c userspace/lib/names.c userspace/lib/error.c"
 	[test_exitcode]="userspace/tool/exitcode.c"
 	[test_queue]="userspace/tool/queue.c userspace/lib/names.c userspace/lib/error.c"
+	[test_heapfd]="userspace/lib/heaps.c userspace/lib/query.c userspace/lib/layout.c userspace/lib/names.c userspace/lib/error.c -Wl,--wrap=ioctl,--wrap=readlink"
 )
 
 if [ ! -f "$KHDR/include/linux/videodev2.h" ]; then
