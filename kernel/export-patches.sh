@@ -40,6 +40,18 @@ git -C "$KSRC" format-patch -q --no-signature --zero-commit -o "$dir" base..HEAD
 	done
 } >"$dir/series.new"
 mv "$dir/series.new" "$dir/series"
-# The tree now matches the series: tell build.sh not to re-apply it.
-series_hash >"$KSRC/.git/vb2heap-patches"
 echo "exported $(series_lines | wc -l) patches to kernel/patches/$KERNEL/"
+# The tree matches the series unless the project's additions were edited
+# since they were put in it: only then may build.sh skip re-applying it.
+stamp=$KSRC/.git/vb2heap-patches
+rm -f "$stamp"
+for word in $(series_lines | cut -s -d' ' -f2-); do
+	case $word in
+	+vb2-heap)
+		while read -r src dst; do
+			cmp -s "$src" "$KSRC/$dst" || exit 0
+		done < <(vb2_heap_files) ;;
+	+*) cmp -s "$VB2HEAP_TOP/${word#+}" "$KSRC/${word#+}" || exit 0 ;;
+	esac
+done
+series_hash >"$stamp"

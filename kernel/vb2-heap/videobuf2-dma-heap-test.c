@@ -12,8 +12,10 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/cma.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -445,10 +447,10 @@ static void test_internal_buffers(struct kunit *test)
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	ref = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_1M + 1,
-				      "reference", DMA_BIDIRECTIONAL);
+				      "reference", DMA_BIDIRECTIONAL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
 	scratch = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
-					  "scratch", DMA_TO_DEVICE);
+					  "scratch", DMA_TO_DEVICE, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, scratch);
 
 	KUNIT_EXPECT_EQ(test, ref->size, SZ_1M + PAGE_SIZE);
@@ -576,7 +578,7 @@ static void test_enum_heaps(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, i, queue_entries + 1);
 
 	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K + 1,
-				       "scratch", DMA_TO_DEVICE);
+				       "scratch", DMA_TO_DEVICE, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
 	d.index = queue_entries;
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
@@ -593,6 +595,165 @@ static void test_enum_heaps(struct kunit *test)
 			-ENOTTY);
 }
 
+/*
+ * vb2-vmalloc users fill buffers from interrupt handlers and under spinlocks
+ * through vb2_plane_vaddr(), so it must neither sleep nor map on demand,
+ * for every kind of memory. DEBUG_ATOMIC_SLEEP reports any sleep here.
+ */
+static void expect_vaddr_atomic(struct kunit *test, struct vb2_buffer *vb,
+				void *priv)
+{
+	unsigned long flags;
+	void *first, *again;
+
+	local_irq_save(flags);
+	first = vb2_dma_heap_memops.vaddr(vb, priv);
+	again = vb2_dma_heap_memops.vaddr(vb, priv);
+	local_irq_restore(flags);
+
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	KUNIT_EXPECT_PTR_EQ(test, again, first);
+	fill(first, TEST_SIZE);
+	KUNIT_EXPECT_TRUE(test, matches(first, TEST_SIZE));
+}
+
+static void test_vaddr_atomic(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_buf *dbuf;
+	unsigned long uaddr;
+	void *exp, *imp, *user;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	set_policy(test, &ctx->b, 0, "system", NULL);
+
+	exp = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, exp);
+	expect_vaddr_atomic(test, &ctx->a.vb, exp);
+
+	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
+	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test),
+						dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	expect_vaddr_atomic(test, &ctx->b.vb, imp);
+	vb2_dma_heap_memops.unmap_dmabuf(imp);
+	vb2_dma_heap_memops.detach_dmabuf(imp);
+	dma_buf_put(dbuf);
+	vb2_dma_heap_memops.put(exp);
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, TEST_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, uaddr, 0, "anonymous mmap failed");
+	/* Pinned for writing, so that these are the process's own pages. */
+	user = vb2_dma_heap_memops.get_userptr(&ctx->a.vb, test_dev(test),
+					       uaddr, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, user);
+	expect_vaddr_atomic(test, &ctx->a.vb, user);
+	vb2_dma_heap_memops.put_userptr(user);
+}
+
+/* A queue that asks for no kernel mapping gets none, as with dma-contig. */
+static void test_no_kernel_mapping(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	void *priv;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	ctx->a.q.dma_attrs = DMA_ATTR_NO_KERNEL_MAPPING;
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv));
+	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_dma_heap_plane_sgt(&ctx->a.vb, 0)),
+			TEST_SIZE);
+	vb2_dma_heap_memops.put(priv);
+}
+
+/*
+ * A heap selected while the queue accepted any memory must not serve it
+ * once the driver requires contiguous memory, e.g. after a format change.
+ */
+static void test_selection_rechecked(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+
+	require_cma(test);
+	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	q->selected_heap = dma_heap_find_by_name("system");
+	KUNIT_ASSERT_NOT_NULL(test, q->selected_heap);
+
+	ctx->a.policy.caps = DMA_HEAP_CAP_CONTIGUOUS;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -EINVAL);
+}
+
+/*
+ * "device-cma" resolves to the heap of the device's CMA area (here the
+ * default area, as the test device has none of its own), and is fallen
+ * back from like any heap of the policy.
+ */
+static void test_device_cma(struct kunit *test)
+{
+	static const char * const heaps[] = { VB2_DMA_HEAP_DEVICE_CMA, "system" };
+	struct v4l2_heap h = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct test_ctx *ctx = test->priv;
+	struct cma *cma = dev_get_cma_area(test_dev(test));
+	struct dma_heap *heap;
+	void *priv;
+
+	require_cma(test);
+	KUNIT_ASSERT_NOT_NULL(test, cma);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&ctx->a.policy, heaps,
+						      ARRAY_SIZE(heaps), 0), 0);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&ctx->a.policy), 0);
+	ctx->a.q.dev = test_dev(test);
+
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	heap = vb2_dma_heap_plane_heap(&ctx->a.vb, 0);
+	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(heap), cma_get_name(cma));
+	KUNIT_EXPECT_TRUE(test, dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS);
+	vb2_dma_heap_memops.put(priv);
+
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(&ctx->a.q, &h), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, cma_get_name(cma));
+
+	exhaust_cma(test);
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_STREQ(test,
+			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
+			   "system");
+	vb2_dma_heap_memops.put(priv);
+}
+
+/*
+ * An internal buffer of protected memory has no kernel mapping; its owner
+ * hands it between CPU and device with the sync helpers. DMA-API debugging
+ * checks the syncs against the mapping.
+ */
+static void test_internal_no_kernel_mapping(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_dma_heap_internal internal;
+	struct vb2_dma_heap_ibuf *ibuf;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	vb2_dma_heap_internal_init(&internal, test_dev(test));
+
+	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
+				       "scratch", DMA_FROM_DEVICE,
+				       DMA_ATTR_NO_KERNEL_MAPPING);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
+	KUNIT_EXPECT_NULL(test, vb2_dma_heap_ibuf_vaddr(ibuf));
+	KUNIT_EXPECT_GE(test, sgt_dma_len(ibuf->sgt), SZ_64K);
+	vb2_dma_heap_ibuf_sync_for_device(ibuf);
+	vb2_dma_heap_ibuf_sync_for_cpu(ibuf);
+	vb2_dma_heap_ibuf_free(ibuf);
+	KUNIT_EXPECT_TRUE(test, list_empty(&internal.bufs));
+}
+
 static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
 	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
@@ -605,6 +766,11 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_policy),
 	KUNIT_CASE(test_selected_heap),
 	KUNIT_CASE(test_enum_heaps),
+	KUNIT_CASE(test_vaddr_atomic),
+	KUNIT_CASE(test_no_kernel_mapping),
+	KUNIT_CASE(test_selection_rechecked),
+	KUNIT_CASE(test_device_cma),
+	KUNIT_CASE(test_internal_no_kernel_mapping),
 	{}
 };
 

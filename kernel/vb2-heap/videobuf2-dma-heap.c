@@ -10,8 +10,10 @@
  * same heaps under the same kind of policy.
  */
 
+#include <linux/cma.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -37,11 +39,13 @@
  * @dmabuf:	MMAP: the buffer from @heap; DMABUF: the imported buffer
  * @heap:	MMAP: the heap the buffer came from
  * @attach:	MMAP and DMABUF: attachment of @dmabuf to @dev
- * @map:	MMAP and DMABUF: kernel mapping, made on first use
+ * @map:	MMAP and DMABUF: kernel mapping of @dmabuf
  * @caps:	DMA_HEAP_CAP_* the queue required when the plane was made
  * @vec:	USERPTR: pinned user pages
  * @userptr_sgt: USERPTR: scatterlist of @vec
- * @vaddr:	USERPTR: kernel mapping, made on first use
+ * @userptr_map: USERPTR: kernel mapping of @vec
+ * @vaddr:	kernel address of the plane's first byte, or NULL without a
+ *		kernel mapping
  */
 struct vb2_dma_heap_buf {
 	struct device *dev;
@@ -58,6 +62,8 @@ struct vb2_dma_heap_buf {
 
 	struct frame_vector *vec;
 	struct sg_table userptr_sgt;
+	void *userptr_map;
+
 	void *vaddr;
 };
 
@@ -82,17 +88,40 @@ static bool vb2_dma_heap_has_caps(struct dma_heap *heap, u32 caps)
 }
 
 /*
+ * The heap the kernel registered for @dev's CMA area, which is its own
+ * (a "memory-region" in the device tree) or else the default one, named
+ * after the area; referenced, or NULL.
+ */
+static struct dma_heap *vb2_dma_heap_device_cma(struct device *dev)
+{
+	struct cma *cma;
+
+	if (!IS_ENABLED(CONFIG_DMA_CMA))
+		return NULL;
+	cma = dev_get_cma_area(dev);
+	return cma ? dma_heap_find_by_name(cma_get_name(cma)) : NULL;
+}
+
+static struct dma_heap *vb2_dma_heap_resolve(const char *name,
+					     struct device *dev)
+{
+	if (!strcmp(name, VB2_DMA_HEAP_DEVICE_CMA))
+		return vb2_dma_heap_device_cma(dev);
+	return dma_heap_find_by_name(name);
+}
+
+/*
  * The first heap of @policy from index *@i on that is registered and has the
  * policy's capabilities, referenced, or NULL; *@i moves past it.
  */
 static struct dma_heap *
 vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
-			 unsigned int *i)
+			 struct device *dev, unsigned int *i)
 {
 	struct dma_heap *heap;
 
 	while (*i < policy->num_heaps) {
-		heap = dma_heap_find_by_name(policy->heaps[(*i)++]);
+		heap = vb2_dma_heap_resolve(policy->heaps[(*i)++], dev);
 		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
 			return heap;
 		dma_heap_put(heap);
@@ -116,7 +145,7 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 	if (!policy)
 		return ERR_PTR(-EINVAL);
 
-	while ((heap = vb2_dma_heap_policy_next(policy, &i))) {
+	while ((heap = vb2_dma_heap_policy_next(policy, dev, &i))) {
 		dmabuf = dma_heap_buffer_alloc(heap, size, O_RDWR | O_CLOEXEC, 0);
 		if (!IS_ERR(dmabuf)) {
 			*used = heap;
@@ -139,7 +168,9 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 
 /*
  * A heap userspace selected is what it asked for: running out of it is an
- * error, not a reason to fall back to a heap it did not choose.
+ * error, not a reason to fall back to a heap it did not choose. It was
+ * checked against the queue's requirements when it was selected, but the
+ * driver may have changed them since, with the format.
  */
 static struct dma_buf *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
 						struct device *dev,
@@ -150,6 +181,13 @@ static struct dma_buf *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
 
 	if (!q->selected_heap)
 		return vb2_dma_heap_policy_alloc(dev, q->heap_policy, size, used);
+
+	if (!vb2_dma_heap_has_caps(q->selected_heap, q->heap_policy->caps)) {
+		dev_err_ratelimited(dev, "selected heap %s lacks capabilities 0x%x the queue now requires\n",
+				    dma_heap_get_name(q->selected_heap),
+				    q->heap_policy->caps);
+		return ERR_PTR(-EINVAL);
+	}
 
 	dmabuf = dma_heap_buffer_alloc(q->selected_heap, size,
 				       O_RDWR | O_CLOEXEC, 0);
@@ -185,13 +223,20 @@ static void vb2_dma_heap_unmap_detach(struct dma_buf *dmabuf,
 	dma_buf_detach(dmabuf, attach);
 }
 
-static void *vb2_dma_heap_dmabuf_vaddr(struct vb2_dma_heap_buf *buf)
+/*
+ * Kernel mappings are made when the memory is set up, as vb2-vmalloc has
+ * them, so that vb2_plane_vaddr() takes no lock and works in atomic context.
+ */
+static int vb2_dma_heap_dmabuf_vmap(struct vb2_dma_heap_buf *buf)
 {
-	if (!buf->map.vaddr && !buf->map.is_iomem &&
-	    dma_buf_vmap_unlocked(buf->dmabuf, &buf->map))
-		return NULL;
+	int ret = dma_buf_vmap_unlocked(buf->dmabuf, &buf->map);
+
+	if (ret)
+		return ret;
 	/* vb2 hands out plain kernel pointers; I/O memory has none. */
-	return buf->map.is_iomem ? NULL : buf->map.vaddr;
+	if (!buf->map.is_iomem)
+		buf->vaddr = buf->map.vaddr;
+	return 0;
 }
 
 static void vb2_dma_heap_dmabuf_vunmap(struct vb2_dma_heap_buf *buf)
@@ -199,6 +244,7 @@ static void vb2_dma_heap_dmabuf_vunmap(struct vb2_dma_heap_buf *buf)
 	if (!iosys_map_is_null(&buf->map))
 		dma_buf_vunmap_unlocked(buf->dmabuf, &buf->map);
 	iosys_map_clear(&buf->map);
+	buf->vaddr = NULL;
 }
 
 /* What every kind of plane starts from: the queue's view of it. */
@@ -250,8 +296,17 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 	if (ret)
 		goto err_put;
 
+	if (!(vb->vb2_queue->dma_attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
+		ret = vb2_dma_heap_dmabuf_vmap(buf);
+		if (ret)
+			goto err_unmap;
+	}
+
 	return buf;
 
+err_unmap:
+	vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
+				  buf->dma_dir);
 err_put:
 	dma_buf_put(buf->dmabuf);
 	dma_heap_put(buf->heap);
@@ -339,15 +394,7 @@ static void *vb2_dma_heap_vaddr(struct vb2_buffer *vb, void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	if (buf->dmabuf)
-		return vb2_dma_heap_dmabuf_vaddr(buf);
-
-	if (!buf->vaddr)
-		buf->vaddr = vm_map_ram(frame_vector_pages(buf->vec),
-					frame_vector_count(buf->vec), -1);
-	if (!buf->vaddr)
-		return NULL;
-	return buf->vaddr + buf->userptr_sgt.sgl->offset;
+	return buf->vaddr;
 }
 
 static void *vb2_dma_heap_cookie(struct vb2_buffer *vb, void *buf_priv)
@@ -400,6 +447,12 @@ static void *vb2_dma_heap_get_userptr(struct vb2_buffer *vb, struct device *dev,
 		goto err_unmap;
 	}
 
+	/* Without a kernel mapping only vb2_plane_vaddr() users lose out. */
+	buf->userptr_map = vm_map_ram(frame_vector_pages(buf->vec),
+				      frame_vector_count(buf->vec), NUMA_NO_NODE);
+	if (buf->userptr_map)
+		buf->vaddr = buf->userptr_map + buf->userptr_sgt.sgl->offset;
+
 	return buf;
 
 err_unmap:
@@ -421,8 +474,8 @@ static void vb2_dma_heap_put_userptr(void *buf_priv)
 
 	dma_unmap_sgtable(buf->dev, buf->sgt, buf->dma_dir,
 			  DMA_ATTR_SKIP_CPU_SYNC);
-	if (buf->vaddr)
-		vm_unmap_ram(buf->vaddr, frame_vector_count(buf->vec));
+	if (buf->userptr_map)
+		vm_unmap_ram(buf->userptr_map, frame_vector_count(buf->vec));
 	sg_free_table(&buf->userptr_sgt);
 	if (buf->dma_dir == DMA_FROM_DEVICE || buf->dma_dir == DMA_BIDIRECTIONAL)
 		for (i = 0; i < frame_vector_count(buf->vec); i++)
@@ -482,6 +535,9 @@ static int vb2_dma_heap_map_dmabuf(void *buf_priv)
 	}
 
 	buf->sgt = sgt;
+	/* Not every exporter can vmap; only vb2_plane_vaddr() users need it. */
+	if (vb2_dma_heap_dmabuf_vmap(buf))
+		dev_dbg(buf->dev, "imported dma-buf has no kernel mapping\n");
 	return 0;
 }
 
@@ -571,7 +627,8 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_set);
  *
  * Meant for probe time, so that a heap name given by the user that matches
  * no registered heap is reported at once rather than at the first
- * allocation. Logs the missing heap.
+ * allocation. Logs the missing heap. %VB2_DMA_HEAP_DEVICE_CMA depends on
+ * the device and is resolved at allocation time only.
  *
  * Return: 0, or -ENODEV if a heap of @policy is not registered.
  */
@@ -581,6 +638,8 @@ int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy)
 	unsigned int i;
 
 	for (i = 0; i < policy->num_heaps; i++) {
+		if (!strcmp(policy->heaps[i], VB2_DMA_HEAP_DEVICE_CMA))
+			continue;
 		heap = dma_heap_find_by_name(policy->heaps[i]);
 		if (!heap) {
 			pr_err("vb2-dma-heap: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
@@ -687,20 +746,24 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  * @size:	size in bytes
  * @purpose:	what the buffer is for; a string that outlives the buffer
  * @dma_dir:	direction of the device's DMA to the buffer
+ * @attrs:	DMA_ATTR_NO_KERNEL_MAPPING for a buffer only the device
+ *		accesses, e.g. from a heap of protected memory; 0 otherwise
  *
- * The buffer is mapped for the set's device and into the kernel, and stays
- * in the set until vb2_dma_heap_ibuf_free() or
- * vb2_dma_heap_internal_release().
+ * The buffer is mapped for the set's device and, unless @attrs says
+ * otherwise, into the kernel, and stays in the set until
+ * vb2_dma_heap_ibuf_free() or vb2_dma_heap_internal_release(). As with
+ * dma_map_sg(), the CPU owns it until vb2_dma_heap_ibuf_sync_for_device().
  *
  * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
  * is exhausted, -ENODEV if no heap of the policy is registered with the
  * required capabilities, -EINVAL without a policy or for a zero size,
- * -EOPNOTSUPP if the heap's memory has no kernel mapping.
+ * -EOPNOTSUPP if a kernel mapping is wanted and the heap's memory has none.
  */
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			const char *purpose, enum dma_data_direction dma_dir)
+			const char *purpose, enum dma_data_direction dma_dir,
+			unsigned long attrs)
 {
 	struct vb2_dma_heap_ibuf *ibuf;
 	int ret;
@@ -726,12 +789,14 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	if (ret)
 		goto err_put;
 
-	ret = dma_buf_vmap_unlocked(ibuf->dmabuf, &ibuf->map);
-	if (ret)
-		goto err_unmap;
-	if (ibuf->map.is_iomem) {
-		ret = -EOPNOTSUPP;
-		goto err_vunmap;
+	if (!(attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
+		ret = dma_buf_vmap_unlocked(ibuf->dmabuf, &ibuf->map);
+		if (ret)
+			goto err_unmap;
+		if (ibuf->map.is_iomem) {
+			ret = -EOPNOTSUPP;
+			goto err_vunmap;
+		}
 	}
 
 	mutex_lock(&internal->lock);
@@ -754,7 +819,8 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_alloc);
 
 static void vb2_dma_heap_ibuf_destroy(struct vb2_dma_heap_ibuf *ibuf)
 {
-	dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
+	if (!iosys_map_is_null(&ibuf->map))
+		dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
 	vb2_dma_heap_unmap_detach(ibuf->dmabuf, ibuf->attach, ibuf->sgt,
 				  ibuf->dma_dir);
 	dma_buf_put(ibuf->dmabuf);
@@ -777,6 +843,33 @@ void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf)
 	vb2_dma_heap_ibuf_destroy(ibuf);
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_free);
+
+/**
+ * vb2_dma_heap_ibuf_sync_for_cpu() - give a driver-internal buffer to the CPU
+ * @ibuf: the buffer, after the device's DMA to it has completed
+ *
+ * Makes what the device wrote visible through the kernel mapping, as
+ * dma_sync_sgtable_for_cpu() does for the buffer's mapping.
+ */
+void vb2_dma_heap_ibuf_sync_for_cpu(struct vb2_dma_heap_ibuf *ibuf)
+{
+	dma_sync_sgtable_for_cpu(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_sync_for_cpu);
+
+/**
+ * vb2_dma_heap_ibuf_sync_for_device() - give a driver-internal buffer to
+ *	the device
+ * @ibuf: the buffer, before the device's DMA to or from it starts
+ *
+ * Makes what the CPU wrote visible to the device, as
+ * dma_sync_sgtable_for_device() does for the buffer's mapping.
+ */
+void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf)
+{
+	dma_sync_sgtable_for_device(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_sync_for_device);
 
 /**
  * vb2_dma_heap_internal_release() - free every internal buffer of a context
@@ -809,11 +902,12 @@ static bool vb2_dma_heap_queue_supported(struct vb2_queue *q)
 
 /* The heap an allocation under @policy tries first, referenced, or NULL. */
 static struct dma_heap *
-vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy)
+vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy,
+			  struct device *dev)
 {
 	unsigned int i = 0;
 
-	return vb2_dma_heap_policy_next(policy, &i);
+	return vb2_dma_heap_policy_next(policy, dev, &i);
 }
 
 /* The heap the queue's next MMAP buffer comes from, referenced, or NULL. */
@@ -821,7 +915,7 @@ static struct dma_heap *vb2_dma_heap_queue_heap(struct vb2_queue *q)
 {
 	if (q->selected_heap)
 		return dma_heap_get(q->selected_heap);
-	return vb2_dma_heap_policy_first(q->heap_policy);
+	return vb2_dma_heap_policy_first(q->heap_policy, q->dev);
 }
 
 static u32 vb2_dma_heap_v4l2_flags(struct vb2_queue *q, struct dma_heap *heap)
@@ -883,7 +977,7 @@ static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
 	mutex_unlock(&internal->lock);
 
 	if (!heap)
-		heap = vb2_dma_heap_policy_first(group->policy);
+		heap = vb2_dma_heap_policy_first(group->policy, internal->dev);
 	if (!heap)
 		return -ENODEV;
 

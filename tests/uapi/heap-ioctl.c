@@ -596,6 +596,80 @@ static void check_selection(struct run *run, uint32_t type, const char *heap)
 	report(run, reqbufs(run->fd, type, 0) == 0, "%s: buffers freed", q);
 }
 
+/* What REQBUFS and CREATE_BUFS, both with a count of 0, report. */
+static void buf_caps(int fd, uint32_t type, uint32_t *reqbufs,
+		     uint32_t *create_bufs)
+{
+	struct v4l2_requestbuffers rb = { .type = type,
+					  .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_create_buffers cb = { .memory = V4L2_MEMORY_MMAP };
+
+	*reqbufs = xioctl(fd, VIDIOC_REQBUFS, &rb) ? 0 : rb.capabilities;
+	cb.format.type = type;
+	*create_bufs = xioctl(fd, VIDIOC_G_FMT, &cb.format) ||
+		       xioctl(fd, VIDIOC_CREATE_BUFS, &cb) ? 0 : cb.capabilities;
+}
+
+static void check_caps(struct run *run, uint32_t type, bool heaps)
+{
+	const char *q = type_name(type);
+	uint32_t rb, cb;
+
+	buf_caps(run->fd, type, &rb, &cb);
+	report(run, (rb & V4L2_BUF_CAP_SUPPORTS_MMAP) &&
+		    !(rb & V4L2_BUF_CAP_SUPPORTS_HEAPS) == !heaps,
+	       "%s: REQBUFS capabilities 0x%x %s V4L2_BUF_CAP_SUPPORTS_HEAPS",
+	       q, rb, heaps ? "include" : "lack");
+	report(run, (cb & V4L2_BUF_CAP_SUPPORTS_MMAP) &&
+		    !(cb & V4L2_BUF_CAP_SUPPORTS_HEAPS) == !heaps,
+	       "%s: CREATE_BUFS capabilities 0x%x %s V4L2_BUF_CAP_SUPPORTS_HEAPS",
+	       q, cb, heaps ? "include" : "lack");
+}
+
+/*
+ * A queue stays in use, and its heap cannot change, from the allocation of
+ * buffers until REQBUFS(0), as the RST says: removing every buffer with
+ * REMOVE_BUFS leaves it to its owner, and even the owner cannot select.
+ */
+static void check_in_use(struct run *run, uint32_t type, const char *heap)
+{
+	struct v4l2_create_buffers create = { .count = 1,
+					      .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_remove_buffers remove = { .type = type, .count = 1 };
+	const char *q = type_name(type);
+	int other, err;
+
+	create.format.type = type;
+	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+	remove.index = create.index;
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_REMOVE_BUFS, &remove);
+	if (!report(run, !err,
+		    "%s: the owner created and removed a buffer: %s", q,
+		    strerror(err)))
+		return;
+
+	other = open(run->device, O_RDWR);
+	err = s_heap_named(other, type, heap, NULL);
+	report(run, err == EBUSY,
+	       "%s: S_HEAP from a file handle that does not own the queue: %s",
+	       q, strerror(err));
+	err = s_heap_named(run->fd, type, heap, NULL);
+	report(run, err == EBUSY,
+	       "%s: S_HEAP from the owner of a queue without buffers: %s", q,
+	       strerror(err));
+
+	reqbufs(run->fd, type, 0);
+	err = s_heap_named(other, type, heap, NULL);
+	report(run, !err,
+	       "%s: S_HEAP from another file handle once the queue has no owner: %s",
+	       q, strerror(err));
+	s_heap(other, type, V4L2_HEAP_FD_DEFAULT, NULL);
+	close(other);
+}
+
 static void check_reset(struct run *run, uint32_t type, const char *dflt)
 {
 	const char *q = type_name(type);
@@ -757,6 +831,7 @@ static void check_queue(struct run *run, uint32_t type)
 		       list.e[i].name, list.e[i].purpose,
 		       (unsigned long long)list.e[i].size, list.e[i].count);
 
+	check_caps(run, type, true);
 	check_entries(run, type, &list);
 	check_enum_errors(run, type, &list);
 	check_g_heap(run, type, &list);
@@ -771,6 +846,8 @@ static void check_queue(struct run *run, uint32_t type)
 		if (list.e[i].usage != V4L2_HEAP_USAGE_INTERNAL)
 			check_selection(run, type, (const char *)list.e[i].name);
 	check_reset(run, type, dflt);
+	if (!run->m2m)
+		check_in_use(run, type, dflt);
 }
 
 static void check_unsupported(struct run *run, uint32_t type)
@@ -786,6 +863,7 @@ static void check_unsupported(struct run *run, uint32_t type)
 	report(run, err == ENOTTY, "%s: G_HEAP: %s", q, strerror(err));
 	err = xioctl(run->fd, VIDIOC_S_HEAP, &h);
 	report(run, err == ENOTTY, "%s: S_HEAP: %s", q, strerror(err));
+	check_caps(run, type, false);
 }
 
 /* Run by a user who may open the device but no heap node. */

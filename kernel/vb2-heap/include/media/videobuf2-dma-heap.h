@@ -23,10 +23,18 @@ struct sg_table;
 
 #define VB2_DMA_HEAP_MAX_HEAPS	4
 
+/*
+ * A policy entry that stands for the heap of the allocating device's CMA
+ * area: its own reserved region, or the default CMA area. Drivers of
+ * devices that need contiguous memory use it instead of a platform's heap
+ * name.
+ */
+#define VB2_DMA_HEAP_DEVICE_CMA	"device-cma"
+
 /**
  * struct vb2_dma_heap_policy - where a queue's buffers may come from
- * @heaps:	names of acceptable heaps as under /dev/dma_heap, most preferred
- *		first
+ * @heaps:	names of acceptable heaps as under /dev/dma_heap, or
+ *		%VB2_DMA_HEAP_DEVICE_CMA, most preferred first
  * @num_heaps:	number of entries used in @heaps
  * @caps:	DMA_HEAP_CAP_* flags every heap used must have, e.g.
  *		DMA_HEAP_CAP_CONTIGUOUS for a device without an IOMMU or
@@ -84,7 +92,7 @@ struct vb2_dma_heap_internal {
  * @attach:	attachment of @dmabuf to the owner's device
  * @sgt:	DMA mapping of the buffer for the owner's device
  * @dma_dir:	direction of that mapping
- * @map:	kernel mapping
+ * @map:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
  */
 struct vb2_dma_heap_ibuf {
 	struct list_head list;
@@ -105,8 +113,11 @@ void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal);
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			const char *purpose, enum dma_data_direction dma_dir);
+			const char *purpose, enum dma_data_direction dma_dir,
+			unsigned long attrs);
 void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
+void vb2_dma_heap_ibuf_sync_for_cpu(struct vb2_dma_heap_ibuf *ibuf);
+void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf);
 
 /**
  * struct vb2_dma_heap_group - a group of driver-internal buffers to report
@@ -189,7 +200,8 @@ static inline int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
  * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer
  * @ibuf: the buffer
  *
- * Return: the kernel mapping made when the buffer was allocated.
+ * Return: the kernel mapping made when the buffer was allocated, NULL for
+ * a buffer allocated with DMA_ATTR_NO_KERNEL_MAPPING.
  */
 static inline void *vb2_dma_heap_ibuf_vaddr(struct vb2_dma_heap_ibuf *ibuf)
 {
