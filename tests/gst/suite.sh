@@ -1,0 +1,223 @@
+#!/bin/bash
+# In-VM suite: the dmaheap GStreamer plugin in real gst-launch-1.0
+# pipelines. dmaheapalloc feeds vicodec's encoder and vim2m with heap
+# buffers they import (output-io-mode=dmabuf-import), and serves vicodec's
+# decoder and vivid's capture queue, which write into them
+# (dmabuf-import on their capture side), with each heap. Every output is
+# byte-identical to the same pipeline without the element; the dma-bufs
+# the process holds name the heap they came from (their exporter in
+# /proc/PID/fdinfo) and the CMA area's counter agrees; heap=auto takes
+# what the driver reports under two driver configurations and the system
+# heap for a stock driver; bad heap names, a heap the user may not open,
+# a heap the device cannot use and an exhausted heap each fail the
+# pipeline with an error that names the heap and the reason.
+set -o pipefail
+. tests/lib/results.sh
+. tests/lib/v4l2.sh
+. tests/lib/heaps.sh
+
+find_heaps gst || exit 1
+HOG=$BUILD/tests/heap-hog
+# $OUT is on tmpfs: the project share (9p) cannot write straight from heap
+# buffer mappings (see "Known limitations" in vb2-dma-heap.rst).
+OUT=/tmp/gst
+mkdir -p "$OUT"
+chmod 1777 "$OUT"
+export GST_PLUGIN_PATH=$BUILD/gst-plugin GST_REGISTRY=$OUT/registry.bin
+# vicodec's default size (see tests/codec), and a pattern that moves, so
+# that frames differ.
+FRAMES=10
+RAW="videotestsrc num-buffers=$FRAMES pattern=ball ! video/x-raw,format=I420,width=1280,height=720,framerate=30/1"
+# Pipelines live long enough for their dma-bufs to be seen in /proc.
+SLOW="identity sleep-time=100000"
+
+cma_pages() { cat "$CMA_AREA/alloc_pages_success"; }
+
+# launch NAME PIPELINE...: runs gst-launch-1.0 -v in the background and,
+# until it exits, collects the exporters of the dma-bufs it holds (a heap
+# names itself there) into $OUT/NAME.heaps, its output into $OUT/NAME.log
+# and the active-heap it reported into $OUT/NAME.active. Returns its status.
+launch() {
+	local name=$1 pid rc f key value
+	local -A seen=()
+	shift
+	# shellcheck disable=SC2086 # the pipeline is words for gst-launch
+	gst-launch-1.0 -v "$@" >"$OUT/$name.log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		for f in /proc/"$pid"/fdinfo/*; do
+			while read -r key value; do
+				[ "$key" != exp_name: ] || seen[$value]=1
+			done <"$f" 2>/dev/null
+		done
+		sleep 0.1
+	done
+	wait "$pid"
+	rc=$?
+	printf '%s\n' "${!seen[@]}" | sed '/^$/d' | sort >"$OUT/$name.heaps"
+	sed -n 's/.*dmaheapalloc[0-9]*: active-heap = //p' "$OUT/$name.log" >"$OUT/$name.active"
+	return $rc
+}
+
+# pipeline NAME PIPELINE...: launch, failing with the log on an error.
+pipeline() {
+	local name=$1
+	launch "$@" || { tail -n 20 "$OUT/$name.log"; return 1; }
+}
+
+# same_output NAME REFERENCE: the file NAME wrote is REFERENCE's, which
+# holds data (heap memory starts zeroed: a device that never wrote into
+# it would leave zeros).
+same_output() {
+	local got=$OUT/$1.out want=$OUT/$2.out
+	ls -l "$want" "$got" || return
+	[ -s "$want" ] && [ "$(tr -d '\0' <"$want" | head -c 1 | wc -c)" = 1 ] ||
+		{ echo "$want is empty or all zeros"; return 1; }
+	cmp "$want" "$got"
+}
+
+# from_heap NAME HEAP [CMA_BEFORE]: the run reported HEAP as its active
+# heap, every dma-buf it held came from HEAP, and with CMA_BEFORE, the CMA
+# area's counter moved if and only if HEAP is the CMA heap.
+from_heap() {
+	local name=$1 heap=$2 before=${3:-} active exporters delta
+	active=$(<"$OUT/$name.active")
+	exporters=$(tr '\n' ' ' <"$OUT/$name.heaps")
+	echo "active-heap: $active; dma-bufs from: $exporters"
+	[ "$active" = "$heap" ] && [ "$exporters" = "$heap " ] || return
+	[ -n "$before" ] || return 0
+	delta=$(($(cma_pages) - before))
+	echo "CMA pages allocated: $delta"
+	if [ "$heap" = "$CMA_HEAP" ]; then
+		[ "$delta" -gt 0 ]
+	else
+		[ "$delta" = 0 ]
+	fi
+}
+
+# expect_error NAME PATTERN PIPELINE...: the pipeline fails with an
+# ERROR from dmaheapalloc whose message matches PATTERN.
+expect_error() {
+	local name=$1 pattern=$2
+	shift 2
+	if launch "$name" "$@"; then
+		echo "the pipeline succeeded"
+		return 1
+	fi
+	grep -E '^ERROR: from element .*dmaheapalloc' "$OUT/$name.log" || {
+		tail -n 20 "$OUT/$name.log"
+		return 1
+	}
+	grep -qE "$pattern" "$OUT/$name.log"
+}
+
+inspect() {
+	local out
+	out=$(gst-inspect-1.0 dmaheapalloc) || return
+	grep -E '^  (heap|active-heap) ' <<<"$out" &&
+		grep -q 'changeable only in NULL or READY state' <<<"$out" &&
+		gst-inspect-1.0 dmaheap | grep -E '^  Name +dmaheap$'
+}
+check gst/inspect inspect
+
+enc_node() { streaming_nodes vicodec 'video*' | awk '/encoder/ { print $1 }'; }
+
+# Stock drivers: every byte of heap memory in the process is dmaheapalloc's.
+check gst/stock/modprobe load_drivers vicodec vim2m
+ENC="v4l2fwhtenc capture-io-mode=mmap"
+check gst/stock/encode pipeline enc-stock $RAW ! $ENC ! $SLOW ! filesink location=$OUT/enc-stock.out
+# No exported dma-bufs but dmaheapalloc's: the V4L2 elements copy.
+DEC="v4l2fwhtenc capture-io-mode=mmap ! v4l2fwhtdec output-io-mode=mmap"
+check gst/stock/decode pipeline dec-stock $RAW ! $DEC ! $SLOW ! filesink location=$OUT/dec-stock.out
+M2M_IN="videotestsrc num-buffers=$FRAMES pattern=ball ! video/x-raw,format=RGB,width=640,height=480,framerate=30/1"
+M2M_OUT="video/x-raw,format=YUY2,width=640,height=480"
+check gst/stock/convert pipeline m2m-stock $M2M_IN ! v4l2convert capture-io-mode=mmap ! $M2M_OUT ! $SLOW ! filesink location=$OUT/m2m-stock.out
+
+for heap in "${HEAPS[@]}"; do
+	before=$(cma_pages)
+	check "gst/$heap/encode" pipeline "enc-$heap" $RAW ! dmaheapalloc heap=$heap \
+		! $ENC output-io-mode=dmabuf-import ! $SLOW ! filesink location=$OUT/enc-$heap.out
+	check "gst/$heap/encode-identical" same_output "enc-$heap" enc-stock
+	check "gst/$heap/encode-from-heap" from_heap "enc-$heap" "$heap" "$before"
+
+	before=$(cma_pages)
+	check "gst/$heap/decode" pipeline "dec-$heap" $RAW ! $DEC capture-io-mode=dmabuf-import \
+		! dmaheapalloc heap=$heap \
+		! $SLOW ! filesink location=$OUT/dec-$heap.out
+	check "gst/$heap/decode-identical" same_output "dec-$heap" dec-stock
+	check "gst/$heap/decode-from-heap" from_heap "dec-$heap" "$heap" "$before"
+
+	before=$(cma_pages)
+	check "gst/$heap/convert" pipeline "m2m-$heap" $M2M_IN ! dmaheapalloc heap=$heap \
+		! v4l2convert output-io-mode=dmabuf-import capture-io-mode=mmap ! $M2M_OUT \
+		! $SLOW ! filesink location=$OUT/m2m-$heap.out
+	check "gst/$heap/convert-identical" same_output "m2m-$heap" m2m-stock
+	check "gst/$heap/convert-from-heap" from_heap "m2m-$heap" "$heap" "$before"
+done
+
+# heap=auto asks the device: the system heap for a stock driver, with the
+# reason in the log, and the driver's heap under two configurations.
+auto_stock() {
+	GST_DEBUG=dmaheapalloc:4 pipeline enc-auto-stock $RAW ! dmaheapalloc \
+		! $ENC output-io-mode=dmabuf-import ! $SLOW ! filesink location=$OUT/enc-auto-stock.out &&
+		grep 'has no heap support: allocating from the system heap' "$OUT/enc-auto-stock.log" &&
+		same_output enc-auto-stock enc-stock && from_heap enc-auto-stock system
+}
+check gst/auto/stock-driver auto_stock
+
+for heap in "${HEAPS[@]}"; do
+	check "gst/auto/heap=$heap/modprobe" load_drivers "vicodec heap=$heap"
+	check "gst/auto/heap=$heap/encode" pipeline "enc-auto-$heap" $RAW ! dmaheapalloc \
+		! $ENC output-io-mode=dmabuf-import ! $SLOW ! filesink location=$OUT/enc-auto-$heap.out
+	check "gst/auto/heap=$heap/encode-identical" same_output "enc-auto-$heap" enc-stock
+	# vicodec's own buffers come from the heap too: no CMA count here.
+	check "gst/auto/heap=$heap/encode-from-heap" from_heap "enc-auto-$heap" "$heap"
+done
+
+# vivid writes into the heap buffers; its picture without text is the
+# same in every run, so mmap's frames are the reference.
+vivid_capture() { # NAME [ELEMENTS...]
+	local name=$1
+	shift
+	v4l2-ctl -d "$CAP" -c osd_text_mode=2 &&
+		pipeline "$name" v4l2src device="$CAP" num-buffers=$FRAMES "$@" \
+			! $SLOW ! filesink location="$OUT/$name.out"
+}
+for heap in "${HEAPS[@]}"; do
+	check "gst/vivid/heap=$heap/modprobe" load_drivers \
+		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
+	CAP=$(node_named vivid-000-vid-cap)
+	check "gst/vivid/heap=$heap/mmap" vivid_capture "vivid-mmap-$heap" io-mode=mmap
+	check "gst/vivid/heap=$heap/capture" vivid_capture "vivid-$heap" \
+		io-mode=dmabuf-import ! dmaheapalloc
+	check "gst/vivid/heap=$heap/capture-identical" same_output "vivid-$heap" "vivid-mmap-$heap"
+	check "gst/vivid/heap=$heap/capture-from-heap" from_heap "vivid-$heap" "$heap"
+done
+
+# Errors: each fails the pipeline with a message naming heap and reason.
+check gst/errors/modprobe load_drivers \
+	"vivid n_devs=1 heap=$CMA_HEAP allocators=1 node_types=$VIVID_VIDEO_NODES"
+CAP=$(node_named vivid-000-vid-cap)
+check gst/errors/no-such-heap expect_error no-such-heap \
+	"no dma-buf heap named 'no-such-heap'" \
+	$RAW ! dmaheapalloc heap=no-such-heap ! fakesink
+check gst/errors/not-a-heap-name expect_error not-a-heap-name \
+	"'\.\./video0' is not a heap name" \
+	$RAW ! dmaheapalloc heap=../video0 ! fakesink
+# vivid with dma-contig needs contiguous memory: system cannot serve it.
+check gst/errors/incompatible expect_error incompatible \
+	"heap 'system' is not compatible with the capture queue of $CAP \(it can use: .*$CMA_HEAP" \
+	v4l2src device="$CAP" io-mode=dmabuf-import num-buffers=1 ! dmaheapalloc heap=system ! fakesink
+# The checks below run in other processes: as another user, under the hog.
+export -f launch expect_error
+export OUT RAW
+# Heap nodes are root's: another user may not open them.
+check gst/errors/not-permitted setpriv --reuid=65534 --regid=65534 --clear-groups \
+	env GST_REGISTRY="$OUT/registry-nobody.bin" bash -c \
+	'expect_error not-permitted "heap .system.: permission denied" \
+		$RAW ! dmaheapalloc heap=system ! fakesink'
+check gst/errors/exhausted "$HOG" "$CMA_HEAP" bash -c \
+	'expect_error exhausted "heap .$0.: no room for a buffer of [0-9]+ bytes" \
+		$RAW ! dmaheapalloc heap=$0 ! fakesink' "$CMA_HEAP"
+check gst/unload unload_drivers
+suite_complete gst
