@@ -15,6 +15,9 @@ dir=$KPATCHES
 [ -d "$KSRC/.git" ] || { echo "no kernel tree at $KSRC; run 'make kernel'" >&2; exit 1; }
 git -C "$KSRC" diff --quiet HEAD ||
 	{ echo "$KSRC has uncommitted changes; commit them first" >&2; exit 1; }
+gitdir=$(git -C "$KSRC" rev-parse --absolute-git-dir)
+[ ! -d "$gitdir/rebase-merge" ] && [ ! -d "$gitdir/rebase-apply" ] ||
+	{ echo "$KSRC is in the middle of a rebase or git am; finish it first" >&2; exit 1; }
 
 # The tree paths of what the series adds, as pathspecs to leave out.
 excludes=()
