@@ -4,12 +4,14 @@
  * takes: which heap, and how they are laid out.
  *
  * The element is found through its "device" property, and the device is
- * asked through a file descriptor of our own. For a memory-to-memory
- * device that fd is a context of its own, with the driver's default
- * format, so the negotiated format is set on it first: the answer is then
- * the one the element's context gets for the same format. A capture or
- * output device has one format for all its file handles, which the
- * element has already set by the time buffers are negotiated.
+ * asked through a file descriptor of our own, after setting the
+ * negotiated format on it: the heap a driver picks and the layout depend
+ * on the format. For a memory-to-memory device that fd is a context of
+ * its own, which starts with the driver's default format. A capture or
+ * output device has one format for all its file handles, and its element
+ * may not have set it yet: v4l2src sets it only after its ALLOCATION
+ * query, which is what asks us. Setting it first changes nothing the
+ * element does not set next.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -33,9 +35,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_dma_heap_alloc_debug);
 #define MAX_HOPS 8
 
 /*
- * The formats whose V4L2 name we need to set them on a memory-to-memory
- * device: the single-buffer variants, which every such device in the
- * kernel that takes the format offers.
+ * The V4L2 formats that hold GStreamer's: the single-buffer variants.
+ * A device that only offers the one-buffer-per-plane variant (NV12M)
+ * keeps the format its element set.
  */
 static const struct
 {
@@ -58,6 +60,15 @@ static const struct
   {GST_VIDEO_FORMAT_RGB, V4L2_PIX_FMT_RGB24},
   {GST_VIDEO_FORMAT_BGR, V4L2_PIX_FMT_BGR24},
   {GST_VIDEO_FORMAT_RGB16, V4L2_PIX_FMT_RGB565},
+  /* V4L2 names these by their order in a little-endian 32-bit word */
+  {GST_VIDEO_FORMAT_BGRx, V4L2_PIX_FMT_XBGR32},
+  {GST_VIDEO_FORMAT_BGRA, V4L2_PIX_FMT_ABGR32},
+  {GST_VIDEO_FORMAT_xRGB, V4L2_PIX_FMT_XRGB32},
+  {GST_VIDEO_FORMAT_ARGB, V4L2_PIX_FMT_ARGB32},
+  {GST_VIDEO_FORMAT_RGBx, V4L2_PIX_FMT_RGBX32},
+  {GST_VIDEO_FORMAT_RGBA, V4L2_PIX_FMT_RGBA32},
+  {GST_VIDEO_FORMAT_xBGR, V4L2_PIX_FMT_BGRX32},
+  {GST_VIDEO_FORMAT_ABGR, V4L2_PIX_FMT_BGRA32},
 };
 
 /* The pad data goes to from @pad, through the ghost pads of bins. */
@@ -238,18 +249,25 @@ pick_queue (GstDmaHeapDevice * device, gint fd, GstPadDirection side,
 }
 
 /*
- * Sets the stream's format on our own context of a memory-to-memory
- * device, which starts with the driver's default format.
+ * Sets the stream's format on our fd (see the top of the file). Without a
+ * V4L2 name for it, or on a device busy with buffers, a capture or output
+ * device keeps the format it has, which its element set; a
+ * memory-to-memory context of our own would only have the default.
  */
 static gboolean
-set_m2m_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
-    GError ** error)
+set_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
+    gboolean m2m, GError ** error)
 {
   guint32 fourcc = fourcc_of (GST_VIDEO_INFO_FORMAT (info));
   const gchar *name = gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info));
   struct v4l2_format format;
   guint32 got_fourcc, width, height;
 
+  if (!fourcc && !m2m) {
+    GST_DEBUG ("%s: no V4L2 format for %s known: keeping the device's",
+        device->path, name);
+    return TRUE;
+  }
   if (!fourcc) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "%s: cannot ask the device about %s buffers: this element knows no "
@@ -270,6 +288,10 @@ set_m2m_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
     format.fmt.pix.field = V4L2_FIELD_NONE;
   }
   if (ioctl (fd, VIDIOC_S_FMT, &format) < 0) {
+    if (errno == EBUSY && !m2m) {
+      GST_DEBUG ("%s is busy: keeping its format", device->path);
+      return TRUE;
+    }
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "%s: cannot set %s %dx%d on the %s queue: %s", device->path, name,
         GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
@@ -376,8 +398,8 @@ gst_dma_heap_device_query (GstDmaHeapDevice * device, const gchar * path,
   device->is_v4l2 = TRUE;
   if (!pick_queue (device, fd, side, error))
     goto out;
-  if ((caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) &&
-      !set_m2m_format (device, fd, info, error))
+  if (!set_format (device, fd, info,
+          caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE), error))
     goto out;
   if (v4l2heap_buffer_layout (fd, device->type, &device->layout, &err)) {
     gst_dma_heap_set_error (error, &err);

@@ -45,10 +45,13 @@ launch() {
 	gst-launch-1.0 -v "$@" >"$OUT/$name.log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
+		# fds come and go while we read: those gone say nothing.
 		for f in /proc/"$pid"/fdinfo/*; do
-			while read -r key value; do
-				[ "$key" != exp_name: ] || seen[$value]=1
-			done <"$f" 2>/dev/null
+			{
+				while read -r key value; do
+					[ "$key" != exp_name: ] || seen[$value]=1
+				done <"$f"
+			} 2>/dev/null
 		done
 		sleep 0.1
 	done
@@ -176,11 +179,12 @@ done
 
 # vivid writes into the heap buffers; its picture without text is the
 # same in every run, so mmap's frames are the reference.
-vivid_capture() { # NAME [ELEMENTS...]
+vivid_capture() { # NAME IO-MODE [! ELEMENTS...]
 	local name=$1
 	shift
 	v4l2-ctl -d "$CAP" -c osd_text_mode=2 &&
-		pipeline "$name" v4l2src device="$CAP" num-buffers=$FRAMES "$@" \
+		pipeline "$name" v4l2src device="$CAP" num-buffers=$FRAMES "$1" \
+			! video/x-raw,format=YUY2,width=640,height=480 "${@:2}" \
 			! $SLOW ! filesink location="$OUT/$name.out"
 }
 for heap in "${HEAPS[@]}"; do
