@@ -12,9 +12,10 @@ BUILD := $(call PATHS,BUILD)
 KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
 CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
-.PHONY: all deps kernel series series-check rootfs tests userspace install vm check demo clean
+.PHONY: all deps kernel series series-check rootfs tests userspace gst-plugin \
+	install vm check demo clean
 
-all: kernel rootfs tests userspace
+all: kernel rootfs tests userspace gst-plugin
 
 deps:
 	@scripts/deps.sh
@@ -62,24 +63,36 @@ USERSPACE = $(MAKE) --no-print-directory -C userspace KHDR=$(KHDR)/include \
 userspace: kernel
 	@$(USERSPACE) all check-symbols
 
-install: userspace
+# The GStreamer plugin, built with meson as GStreamer plugins are, against
+# the libv4l2heap just built (its uninstalled pkg-config file). --werror is
+# this project's own build; packagers running meson themselves do not get it.
+GST_BUILD := $(BUILD)/gst-plugin
+
+gst-plugin: userspace
+	@test -f $(GST_BUILD)/build.ninja || meson setup --werror \
+		-Dpkg_config_path=$(BUILD)/userspace $(GST_BUILD) gst-plugin
+	@meson compile -C $(GST_BUILD)
+
+install: userspace gst-plugin
 	@$(USERSPACE) install
+	@meson configure $(GST_BUILD) -Dprefix=$(or $(PREFIX),/usr/local) -Dlibdir=lib
+	@meson install -C $(GST_BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))
 
-vm: kernel rootfs tests userspace
+vm: kernel rootfs tests userspace gst-plugin
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
 # Every kernel of the matrix, with what is built against it.
 check: rootfs
 	@for k in $(KERNELS); do \
-		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace || exit; \
+		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace gst-plugin || exit; \
 	done
 	@tests/check
 
-demo: kernel rootfs tests userspace
+demo: kernel rootfs tests userspace gst-plugin
 	@tests/vm/run scripts/demo.sh
 
 clean:
