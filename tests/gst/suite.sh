@@ -123,7 +123,29 @@ inspect() {
 }
 check gst/inspect inspect
 
-enc_node() { streaming_nodes vicodec 'video*' | awk '/encoder/ { print $1 }'; }
+# The plugin's GstCheck unit tests, one result each: check's verbose
+# lines are "FILE:LINE:P|F|E:TCASE:TEST:ITERATION: message".
+unit_tests() {
+	local out rc line n=0
+	out=$(CK_VERBOSITY=verbose "$BUILD/gst-plugin/test-dmaheap" 2>&1)
+	rc=$?
+	while read -r line; do
+		[[ $line =~ :([PFE]):[^:]*:(test_[a-z_]+):[0-9]+:\ ?(.*)$ ]] || continue
+		n=$((n + 1))
+		if [ "${BASH_REMATCH[1]}" = P ]; then
+			result PASS "gst/unit/${BASH_REMATCH[2]}"
+		else
+			result FAIL "gst/unit/${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+		fi
+	done <<<"$out"
+	if [ "$rc" = 0 ] && [ "$n" -ge 5 ]; then
+		result PASS gst/unit/all-ran "$n tests"
+	else
+		result FAIL gst/unit/all-ran "exit $rc, $n tests"
+		tail -n 20 <<<"$out" | sed 's/^/    /'
+	fi
+}
+unit_tests
 
 # Stock drivers: every byte of heap memory in the process is dmaheapalloc's.
 check gst/stock/modprobe load_drivers vicodec vim2m

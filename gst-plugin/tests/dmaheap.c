@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of the dmaheap plugin with GStreamer's check framework: the
+ * registered allocators and their memory, and dmaheapalloc's answer to
+ * the ALLOCATION query, passing heap buffers through and copying others.
+ * They need /dev/dma_heap/system, so they run in the VM (tests/gst).
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gst/allocators/gstdmabuf.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+
+#define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=30/1"
+#define FRAME_SIZE (64 * 48 * 3 / 2)
+
+/* The exporter /proc names for the dma-buf @fd: a heap names itself. */
+static gchar *
+exporter (gint fd)
+{
+  gchar *path = g_strdup_printf ("/proc/self/fdinfo/%d", fd);
+  gchar *text = NULL, *name = NULL, *line;
+
+  g_file_get_contents (path, &text, NULL, NULL);
+  line = text ? strstr (text, "exp_name:") : NULL;
+  if (line)
+    name = g_strstrip (g_strndup (line + strlen ("exp_name:"),
+            strcspn (line + strlen ("exp_name:"), "\n")));
+  g_free (text);
+  g_free (path);
+  return name;
+}
+
+static void
+assert_from_system_heap (GstMemory * mem)
+{
+  gchar *name;
+
+  fail_unless (gst_is_dmabuf_memory (mem));
+  name = exporter (gst_dmabuf_memory_get_fd (mem));
+  fail_unless_equals_string (name, "system");
+  g_free (name);
+}
+
+GST_START_TEST (test_allocator_registered)
+{
+  GstAllocator *allocator;
+  GstMapInfo map;
+  GstMemory *mem;
+
+  allocator = gst_allocator_find ("dmaheap:system");
+  fail_unless (allocator != NULL);
+  fail_unless_equals_string (G_OBJECT_TYPE_NAME (allocator),
+      "GstDmaHeapAllocator");
+  fail_unless (GST_IS_DMABUF_ALLOCATOR (allocator));
+
+  mem = gst_allocator_alloc (allocator, 5000, NULL);
+  fail_unless (mem != NULL);
+  fail_unless_equals_int (gst_memory_get_sizes (mem, NULL, NULL), 5000);
+  assert_from_system_heap (mem);
+  /* CPU access through the dma-buf mapping: written, then read back. */
+  fail_unless (gst_memory_map (mem, &map, GST_MAP_WRITE));
+  memset (map.data, 0x5a, map.size);
+  gst_memory_unmap (mem, &map);
+  fail_unless (gst_memory_map (mem, &map, GST_MAP_READ));
+  fail_unless_equals_int (map.data[0], 0x5a);
+  fail_unless_equals_int (map.data[4999], 0x5a);
+  gst_memory_unmap (mem, &map);
+  gst_memory_unref (mem);
+  gst_object_unref (allocator);
+
+  fail_unless (gst_allocator_find ("dmaheap:no-such-heap") == NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_allocator_params)
+{
+  GstAllocationParams params;
+  GstAllocator *allocator;
+  GstMemory *mem;
+  gsize offset, maxsize;
+
+  allocator = gst_allocator_find ("dmaheap:system");
+  fail_unless (allocator != NULL);
+  gst_allocation_params_init (&params);
+  params.prefix = 64;
+  params.padding = 32;
+  params.align = 127;
+  mem = gst_allocator_alloc (allocator, 1000, &params);
+  fail_unless (mem != NULL);
+  fail_unless_equals_int (gst_memory_get_sizes (mem, &offset, &maxsize), 1000);
+  fail_unless_equals_int (offset, 64);
+  fail_unless_equals_int (maxsize, 64 + 1000 + 32);
+  gst_memory_unref (mem);
+
+  /* More than a page of alignment is more than a dma-buf promises. */
+  params.align = 2 * 4096 - 1;
+  fail_unless (gst_allocator_alloc (allocator, 1000, &params) == NULL);
+  gst_object_unref (allocator);
+}
+
+GST_END_TEST;
+
+static GstHarness *
+harness_for (const gchar * heap)
+{
+  gchar *launch = g_strdup_printf ("dmaheapalloc heap=%s", heap);
+  GstHarness *h = gst_harness_new_parse (launch);
+
+  g_free (launch);
+  return h;
+}
+
+GST_START_TEST (test_element_pool)
+{
+  GstHarness *h = harness_for ("system");
+  GstAllocator *allocator = NULL;
+  GstBuffer *in, *out;
+  gchar *active = NULL;
+
+  gst_harness_set_src_caps_str (h, CAPS);
+  /* The producer was offered our pool and allocator. */
+  gst_harness_get_allocator (h, &allocator, NULL);
+  fail_unless (allocator != NULL);
+  fail_unless_equals_string (G_OBJECT_TYPE_NAME (allocator),
+      "GstDmaHeapAllocator");
+  gst_object_unref (allocator);
+  g_object_get (h->element, "active-heap", &active, NULL);
+  fail_unless_equals_string (active, "system");
+  g_free (active);
+
+  /* A buffer of the pool goes through untouched. */
+  in = gst_harness_create_buffer (h, FRAME_SIZE);
+  assert_from_system_heap (gst_buffer_peek_memory (in, 0));
+  fail_unless (gst_buffer_get_video_meta (in) != NULL);
+  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  fail_unless (out == in);
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_element_copies_other_memory)
+{
+  GstHarness *h = harness_for ("system");
+  GstBuffer *in, *out;
+  GstMapInfo map;
+  guint i;
+
+  gst_harness_set_src_caps_str (h, CAPS);
+  in = gst_buffer_new_allocate (NULL, FRAME_SIZE, NULL);
+  fail_unless (gst_buffer_map (in, &map, GST_MAP_WRITE));
+  for (i = 0; i < map.size; i++)
+    map.data[i] = i * 7;
+  gst_buffer_unmap (in, &map);
+  GST_BUFFER_PTS (in) = 42 * GST_SECOND;
+
+  out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
+  fail_unless (out != in);
+  assert_from_system_heap (gst_buffer_peek_memory (out, 0));
+  fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 42 * GST_SECOND);
+  fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+  for (i = 0; i < FRAME_SIZE; i++)
+    if (map.data[i] != (guint8) (i * 7))
+      break;
+  fail_unless_equals_int (i, FRAME_SIZE);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_element_no_such_heap)
+{
+  GstHarness *h = harness_for ("no-such-heap");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *error = NULL;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, CAPS);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &error, NULL);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_NOT_FOUND));
+  fail_unless (strstr (error->message, "'no-such-heap'") != NULL);
+  g_error_free (error);
+  gst_message_unref (msg);
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+}
+
+GST_END_TEST;
+
+static Suite *
+dmaheap_suite (void)
+{
+  Suite *s = suite_create ("dmaheap");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_allocator_registered);
+  tcase_add_test (tc, test_allocator_params);
+  tcase_add_test (tc, test_element_pool);
+  tcase_add_test (tc, test_element_copies_other_memory);
+  tcase_add_test (tc, test_element_no_such_heap);
+  return s;
+}
+
+/* The allocators are registered when the plugin loads. */
+static void
+load_plugin (void)
+{
+  GstPlugin *plugin = gst_plugin_load_by_name ("dmaheap");
+
+  fail_unless (plugin != NULL, "the dmaheap plugin is not on the path");
+  gst_object_unref (plugin);
+}
+
+int
+main (int argc, char **argv)
+{
+  SRunner *sr;
+  int failed;
+
+  gst_check_init (&argc, &argv);
+  load_plugin ();
+  sr = srunner_create (dmaheap_suite ());
+  srunner_run_all (sr, CK_ENV);
+  failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed != 0;
+}
