@@ -2,7 +2,9 @@
 # In-VM suite: with the CMA heap exhausted, a queue whose policy is
 # "the CMA heap, then system" keeps allocating from system memory, while a
 # queue that requires contiguous memory (vivid allocators=1) gets a clean
-# ENOMEM; once the memory is back, the contiguous queue allocates again.
+# ENOMEM; once the memory is back, the contiguous queue allocates again,
+# also when REQBUFS frees and allocates in one ioctl. MMAP buffers can be
+# exported read-only and pinned like those of the stock allocator.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
@@ -49,5 +51,26 @@ check fallback/cma-exhausted-queue-uses-system \
 check fallback/cma-exhausted-contiguous-queue-gets-enomem \
 	$HOG "$CMA_HEAP" bash -c 'reqbufs_fails_with ENOMEM "$0"' "$contig"
 check fallback/contiguous-queue-allocates-after-release "$BUILD/tests/reqbufs" "$contig" 4
+# REQBUFS frees and allocates in one ioctl: the freed memory must be back.
+check fallback/realloc-with-only-own-memory-left \
+	"$BUILD/tests/drop-in" realloc "$contig" 4 "$CMA_HEAP"
 check fallback/unload unload_drivers
+
+# What a user does with MMAP buffers works the same on the stock allocator
+# (vivid instance 0, vb2-vmalloc) and on the system heap (instance 1).
+check fallback/drop-in/modprobe load_drivers "vim2m heap=system" \
+	"vivid n_devs=2 heap=,system node_types=$VIVID_VIDEO_NODES,$VIVID_VIDEO_NODES"
+img=$(mktemp /tmp/drop-in.XXXXXX)
+truncate -s 8M "$img"
+loopdev=$(losetup --find --show "$img")
+for inst in 000 001; do
+	dev=$(node_named vivid-$inst-vid-cap)
+	v4l2-ctl -d "$dev" -v width=1280,height=720,pixelformat=YUYV
+	check "fallback/drop-in/vivid-$inst/expbuf" "$BUILD/tests/drop-in" expbuf "$dev"
+	check "fallback/drop-in/vivid-$inst/pin" \
+		"$BUILD/tests/drop-in" pin "$dev" "$(node_named vim2m)" "$loopdev"
+done
+losetup --detach "$loopdev"
+rm -f "$img"
+check fallback/drop-in/unload unload_drivers
 suite_complete fallback
