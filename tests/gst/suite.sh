@@ -26,10 +26,10 @@ chmod 1777 "$OUT"
 export GST_PLUGIN_PATH=$BUILD/gst-plugin GST_REGISTRY=$OUT/registry.bin
 # vicodec's default size (see tests/codec), and a pattern that moves, so
 # that frames differ.
-FRAMES=10
+FRAMES=6
 RAW="videotestsrc num-buffers=$FRAMES pattern=ball ! video/x-raw,format=I420,width=1280,height=720,framerate=30/1"
 # Pipelines live long enough for their dma-bufs to be seen in /proc.
-SLOW="identity sleep-time=100000"
+SLOW="identity sleep-time=50000"
 
 cma_pages() { cat "$CMA_AREA/alloc_pages_success"; }
 

@@ -9,6 +9,7 @@
 #include <linux/dma-direction.h>
 #include <linux/dma-heap.h>
 #include <linux/errno.h>
+#include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -16,8 +17,9 @@
 
 struct device;
 struct file;
+struct dma_buf;
+struct dma_buf_attachment;
 struct sg_table;
-struct vb2_dma_heap_mem;
 
 #define VB2_DMA_HEAP_MAX_HEAPS	4
 
@@ -86,10 +88,11 @@ struct vb2_dma_heap_internal {
  * @purpose:	what the buffer is for, a string constant, e.g. "reference"
  * @size:	size in bytes, rounded up to whole pages
  * @heap:	the heap the buffer came from
- * @mem:	the buffer's memory, which holds the heap
+ * @dmabuf:	the heap's dma-buf
+ * @attach:	attachment of @dmabuf to the owner's device
  * @sgt:	DMA mapping of the buffer for the owner's device
  * @dma_dir:	direction of that mapping
- * @vaddr:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
+ * @map:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
  */
 struct vb2_dma_heap_ibuf {
 	struct list_head list;
@@ -97,10 +100,11 @@ struct vb2_dma_heap_ibuf {
 	const char *purpose;
 	size_t size;
 	struct dma_heap *heap;
-	struct vb2_dma_heap_mem *mem;
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *attach;
 	struct sg_table *sgt;
 	enum dma_data_direction dma_dir;
-	void *vaddr;
+	struct iosys_map map;
 };
 
 void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
@@ -201,7 +205,7 @@ static inline int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
  */
 static inline void *vb2_dma_heap_ibuf_vaddr(struct vb2_dma_heap_ibuf *ibuf)
 {
-	return ibuf->vaddr;
+	return ibuf->map.vaddr;
 }
 
 #endif /* _MEDIA_VIDEOBUF2_DMA_HEAP_H */
