@@ -254,6 +254,8 @@ gst_dma_heap_allocator_register_all (void)
   struct v4l2heap_err err;
   gint count, i;
 
+  /* Registering the type sets up the debug category logged to here. */
+  g_type_ensure (GST_TYPE_DMA_HEAP_ALLOCATOR);
   count = v4l2heap_list_heaps (heaps, G_N_ELEMENTS (heaps), &err);
   if (count < 0) {
     GST_WARNING ("no heap allocators: %s", err.message);
