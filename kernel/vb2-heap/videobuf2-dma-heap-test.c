@@ -321,8 +321,52 @@ static void test_export_reimport(struct kunit *test)
 	vb2_dma_heap_memops.unmap_dmabuf(imp);
 	vb2_dma_heap_memops.detach_dmabuf(imp);
 	dma_buf_put(dbuf);
+	release_buffers();
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_memops.num_users(exp), 1);
 	vb2_dma_heap_memops.put(exp);
+}
+
+/* kunit_vm_mmap() returns 0 or an error when it could not map. */
+static bool mapped(unsigned long uaddr)
+{
+	return uaddr && !IS_ERR_VALUE(uaddr);
+}
+
+/*
+ * EXPBUF hands out a dma-buf of its own per call, opened with the access
+ * mode asked for: a read-only export cannot be mapped writable.
+ */
+static void test_export_access_mode(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_buf *ro, *rw;
+	void *priv;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+
+	ro = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, priv, O_RDONLY);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ro);
+	rw = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, priv, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, rw);
+	KUNIT_EXPECT_PTR_NE(test, ro->file, rw->file);
+	KUNIT_EXPECT_FALSE(test, ro->file->f_mode & FMODE_WRITE);
+	KUNIT_EXPECT_TRUE(test, rw->file->f_mode & FMODE_WRITE);
+
+	KUNIT_EXPECT_EQ_MSG(test, (long)kunit_vm_mmap(test, ro->file, 0, TEST_SIZE,
+						      PROT_READ | PROT_WRITE,
+						      MAP_SHARED, 0), -EACCES,
+			    "a read-only export was mapped writable");
+	KUNIT_EXPECT_TRUE(test, mapped(kunit_vm_mmap(test, ro->file, 0, TEST_SIZE,
+						     PROT_READ, MAP_SHARED, 0)));
+	KUNIT_EXPECT_TRUE(test, mapped(kunit_vm_mmap(test, rw->file, 0, TEST_SIZE,
+						     PROT_READ | PROT_WRITE,
+						     MAP_SHARED, 0)));
+
+	dma_buf_put(ro);
+	dma_buf_put(rw);
+	vb2_dma_heap_memops.put(priv);
 }
 
 static void test_mmap_contents(struct kunit *test)
@@ -354,6 +398,44 @@ static void test_mmap_contents(struct kunit *test)
 
 	dma_buf_put(dbuf);
 	vb2_dma_heap_memops.put(priv);
+}
+
+/*
+ * REQBUFS frees a queue's buffers and allocates new ones within one ioctl:
+ * a freed buffer that nothing else holds must be back in its heap at once,
+ * even in a kernel thread, where the release of a dma-buf is deferred.
+ */
+static void test_free_returns_at_once(struct kunit *test)
+{
+	const unsigned int max_planes = 256;
+	struct test_ctx *ctx = test->priv;
+	unsigned int n = 0;
+	void **planes, *priv;
+
+	require_cma(test);
+	planes = kunit_kcalloc(test, max_planes, sizeof(*planes), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, planes);
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, NULL);
+
+	while (n < max_planes) {
+		priv = alloc_plane(test, &ctx->a);
+		if (IS_ERR(priv))
+			break;
+		planes[n++] = priv;
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(priv), -ENOMEM);
+	KUNIT_ASSERT_GT(test, n, 0);
+
+	vb2_dma_heap_memops.put(planes[--n]);
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(priv),
+			       "the freed buffer's memory is still held: %pe",
+			       priv);
+	if (!IS_ERR(priv))
+		planes[n++] = priv;
+
+	while (n)
+		vb2_dma_heap_memops.put(planes[--n]);
 }
 
 static void test_fallback_when_exhausted(struct kunit *test)
@@ -758,6 +840,8 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
 	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
 	KUNIT_CASE(test_export_reimport),
+	KUNIT_CASE(test_export_access_mode),
+	KUNIT_CASE(test_free_returns_at_once),
 	KUNIT_CASE(test_mmap_contents),
 	KUNIT_CASE(test_fallback_when_exhausted),
 	KUNIT_CASE(test_contiguous_requirement),

@@ -2,68 +2,61 @@
 /*
  * videobuf2-dma-heap.c - videobuf2 memory allocator backed by dma-buf heaps
  *
- * MMAP buffers are dma-bufs allocated from the heaps a queue's policy
- * names; EXPBUF hands out that same dma-buf and mmap goes through it, so a
- * buffer is accounted to one heap whoever uses it. Imported dma-bufs and
- * USERPTR memory are mapped like vb2-dma-sg does, after checking them
- * against the policy's requirements. Driver-internal buffers come from the
- * same heaps under the same kind of policy.
+ * MMAP buffers are memory from the heaps a queue's policy names, taken
+ * without a dma-buf of the heap's and handed to vb2-dma-sg, which maps,
+ * exports and frees them exactly as it does its own pages; the memory
+ * returns to its heap as soon as the last user lets go. Imported dma-bufs
+ * and USERPTR memory are vb2-dma-sg's too, after a check against the
+ * policy's requirements. Kernel mappings are made when the memory is set
+ * up, as vb2-vmalloc has them. Driver-internal buffers come from the same
+ * heaps under the same kind of policy.
  */
 
 #include <linux/cma.h>
-#include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
-#include <linux/fcntl.h>
-#include <linux/file.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include <media/videobuf2-dma-heap.h>
+#include <media/videobuf2-dma-sg.h>
 #include <media/v4l2-dev.h>
 #include <media/v4l2-fh.h>
 #include <media/v4l2-mem2mem.h>
-#include <media/videobuf2-memops.h>
+
+/**
+ * struct vb2_dma_heap_mem - memory from a heap
+ * @heap:	the heap it came from, referenced
+ * @table:	its pages, as dma_heap_mem_alloc() returned them
+ * @pages:	the same pages one by one, as vb2-dma-sg and vmap() take them
+ * @num_pages:	number of entries in @pages
+ */
+struct vb2_dma_heap_mem {
+	struct dma_heap *heap;
+	struct sg_table *table;
+	struct page **pages;
+	unsigned int num_pages;
+};
 
 /**
  * struct vb2_dma_heap_buf - one plane of a vb2 buffer
- * @dev:	device the plane is mapped for
  * @vb:		the buffer the plane belongs to
- * @dma_dir:	direction of the device's DMA
- * @size:	size of the plane in bytes
- * @sgt:	DMA mapping for @dev (the attachment's for MMAP and DMABUF,
- *		@userptr_sgt for USERPTR)
- * @dmabuf:	MMAP: the buffer from @heap; DMABUF: the imported buffer
- * @heap:	MMAP: the heap the buffer came from
- * @attach:	MMAP and DMABUF: attachment of @dmabuf to @dev
- * @map:	MMAP and DMABUF: kernel mapping of @dmabuf
+ * @sg:		the vb2-dma-sg buffer of the plane, given to every callback of
+ *		&vb2_dma_sg_memops
+ * @heap:	MMAP: the heap the memory came from; valid while the plane is,
+ *		as @sg holds the memory
  * @caps:	DMA_HEAP_CAP_* the queue required when the plane was made
- * @vec:	USERPTR: pinned user pages
- * @userptr_sgt: USERPTR: scatterlist of @vec
- * @userptr_map: USERPTR: kernel mapping of @vec
  * @vaddr:	kernel address of the plane's first byte, or NULL without a
  *		kernel mapping
  */
 struct vb2_dma_heap_buf {
-	struct device *dev;
 	struct vb2_buffer *vb;
-	enum dma_data_direction dma_dir;
-	unsigned long size;
-	struct sg_table *sgt;
-
-	struct dma_buf *dmabuf;
+	void *sg;
 	struct dma_heap *heap;
-	struct dma_buf_attachment *attach;
-	struct iosys_map map;
 	u32 caps;
-
-	struct frame_vector *vec;
-	struct sg_table userptr_sgt;
-	void *userptr_map;
-
 	void *vaddr;
 };
 
@@ -129,16 +122,66 @@ vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
 	return NULL;
 }
 
+static void vb2_dma_heap_mem_free(struct vb2_dma_heap_mem *mem)
+{
+	kvfree(mem->pages);
+	dma_heap_mem_free(mem->heap, mem->table);
+	dma_heap_put(mem->heap);
+	kfree(mem);
+}
+
+/* vb2-dma-sg's release callback: the plane's last user is gone. */
+static void vb2_dma_heap_mem_release(void *priv)
+{
+	vb2_dma_heap_mem_free(priv);
+}
+
+/* Takes @size bytes from @heap; the memory holds the caller's reference. */
+static struct vb2_dma_heap_mem *vb2_dma_heap_mem_alloc(struct dma_heap *heap,
+						       size_t size)
+{
+	struct vb2_dma_heap_mem *mem;
+	struct sg_page_iter piter;
+	unsigned int i = 0;
+	int ret = -ENOMEM;
+
+	mem = kzalloc_obj(*mem);
+	if (!mem)
+		return ERR_PTR(-ENOMEM);
+
+	mem->table = dma_heap_mem_alloc(heap, size);
+	if (IS_ERR(mem->table)) {
+		ret = PTR_ERR(mem->table);
+		goto err_free;
+	}
+
+	mem->num_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	mem->pages = kvmalloc_objs(*mem->pages, mem->num_pages);
+	if (!mem->pages)
+		goto err_mem_free;
+	for_each_sgtable_page(mem->table, &piter, 0)
+		mem->pages[i++] = sg_page_iter_page(&piter);
+
+	mem->heap = heap;
+	return mem;
+
+err_mem_free:
+	dma_heap_mem_free(heap, mem->table);
+err_free:
+	kfree(mem);
+	return ERR_PTR(ret);
+}
+
 /*
  * Tries the policy's heaps in order. Only exhaustion moves on to the next
- * heap: any other error is a real failure the caller must see.
+ * heap, and a heap that cannot hand out memory to the kernel is skipped:
+ * any other error is a real failure the caller must see.
  */
-static struct dma_buf *
+static struct vb2_dma_heap_mem *
 vb2_dma_heap_policy_alloc(struct device *dev,
-			  const struct vb2_dma_heap_policy *policy,
-			  size_t size, struct dma_heap **used)
+			  const struct vb2_dma_heap_policy *policy, size_t size)
 {
-	struct dma_buf *dmabuf = ERR_PTR(-ENODEV);
+	struct vb2_dma_heap_mem *mem = ERR_PTR(-ENODEV);
 	struct dma_heap *heap;
 	unsigned int i = 0;
 
@@ -146,24 +189,23 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 		return ERR_PTR(-EINVAL);
 
 	while ((heap = vb2_dma_heap_policy_next(policy, dev, &i))) {
-		dmabuf = dma_heap_buffer_alloc(heap, size, O_RDWR | O_CLOEXEC, 0);
-		if (!IS_ERR(dmabuf)) {
-			*used = heap;
-			return dmabuf;
-		}
-		if (PTR_ERR(dmabuf) != -ENOMEM) {
-			dma_heap_put(heap);
-			break;
-		}
-		dev_dbg(dev, "heap %s exhausted allocating %zu bytes\n",
-			dma_heap_get_name(heap), size);
+		mem = vb2_dma_heap_mem_alloc(heap, size);
+		if (!IS_ERR(mem))
+			return mem;
+		if (PTR_ERR(mem) == -ENOMEM)
+			dev_dbg(dev, "heap %s exhausted allocating %zu bytes\n",
+				dma_heap_get_name(heap), size);
+		else if (PTR_ERR(mem) == -EOPNOTSUPP)
+			mem = ERR_PTR(-ENODEV);
 		dma_heap_put(heap);
+		if (PTR_ERR(mem) != -ENOMEM && PTR_ERR(mem) != -ENODEV)
+			break;
 	}
 
-	if (PTR_ERR(dmabuf) == -ENODEV)
+	if (PTR_ERR(mem) == -ENODEV)
 		dev_err_ratelimited(dev, "no usable heap in the queue's policy (%u heaps, caps 0x%x)\n",
 				    policy->num_heaps, policy->caps);
-	return dmabuf;
+	return mem;
 }
 
 /*
@@ -172,102 +214,59 @@ vb2_dma_heap_policy_alloc(struct device *dev,
  * checked against the queue's requirements when it was selected, but the
  * driver may have changed them since, with the format.
  */
-static struct dma_buf *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
-						struct device *dev,
-						size_t size,
-						struct dma_heap **used)
+static struct vb2_dma_heap_mem *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
+							 struct device *dev,
+							 size_t size)
 {
-	struct dma_buf *dmabuf;
+	struct dma_heap *heap = q->selected_heap;
+	struct vb2_dma_heap_mem *mem;
 
-	if (!q->selected_heap)
-		return vb2_dma_heap_policy_alloc(dev, q->heap_policy, size, used);
+	if (!heap)
+		return vb2_dma_heap_policy_alloc(dev, q->heap_policy, size);
 
-	if (!vb2_dma_heap_has_caps(q->selected_heap, q->heap_policy->caps)) {
+	if (!vb2_dma_heap_has_caps(heap, q->heap_policy->caps)) {
 		dev_err_ratelimited(dev, "selected heap %s lacks capabilities 0x%x the queue now requires\n",
-				    dma_heap_get_name(q->selected_heap),
-				    q->heap_policy->caps);
+				    dma_heap_get_name(heap), q->heap_policy->caps);
 		return ERR_PTR(-EINVAL);
 	}
 
-	dmabuf = dma_heap_buffer_alloc(q->selected_heap, size,
-				       O_RDWR | O_CLOEXEC, 0);
-	if (!IS_ERR(dmabuf))
-		*used = dma_heap_get(q->selected_heap);
-	return dmabuf;
+	mem = vb2_dma_heap_mem_alloc(dma_heap_get(heap), size);
+	if (IS_ERR(mem))
+		dma_heap_put(heap);
+	return mem;
 }
 
-/* Attaches and maps a dma-buf for @dev; on error nothing is left attached. */
-static int vb2_dma_heap_attach_map(struct dma_buf *dmabuf, struct device *dev,
-				   enum dma_data_direction dma_dir,
-				   struct dma_buf_attachment **attach,
-				   struct sg_table **sgt)
-{
-	*attach = dma_buf_attach(dmabuf, dev);
-	if (IS_ERR(*attach))
-		return PTR_ERR(*attach);
-
-	*sgt = dma_buf_map_attachment_unlocked(*attach, dma_dir);
-	if (IS_ERR(*sgt)) {
-		dma_buf_detach(dmabuf, *attach);
-		return PTR_ERR(*sgt);
-	}
-	return 0;
-}
-
-static void vb2_dma_heap_unmap_detach(struct dma_buf *dmabuf,
-				      struct dma_buf_attachment *attach,
-				      struct sg_table *sgt,
-				      enum dma_data_direction dma_dir)
-{
-	dma_buf_unmap_attachment_unlocked(attach, sgt, dma_dir);
-	dma_buf_detach(dmabuf, attach);
-}
-
-/*
- * Kernel mappings are made when the memory is set up, as vb2-vmalloc has
- * them, so that vb2_plane_vaddr() takes no lock and works in atomic context.
- */
-static int vb2_dma_heap_dmabuf_vmap(struct vb2_dma_heap_buf *buf)
-{
-	int ret = dma_buf_vmap_unlocked(buf->dmabuf, &buf->map);
-
-	if (ret)
-		return ret;
-	/* vb2 hands out plain kernel pointers; I/O memory has none. */
-	if (!buf->map.is_iomem)
-		buf->vaddr = buf->map.vaddr;
-	return 0;
-}
-
-static void vb2_dma_heap_dmabuf_vunmap(struct vb2_dma_heap_buf *buf)
-{
-	if (!iosys_map_is_null(&buf->map))
-		dma_buf_vunmap_unlocked(buf->dmabuf, &buf->map);
-	iosys_map_clear(&buf->map);
-	buf->vaddr = NULL;
-}
-
-/* What every kind of plane starts from: the queue's view of it. */
-static struct vb2_dma_heap_buf *vb2_dma_heap_buf_new(struct vb2_buffer *vb,
-						     struct device *dev,
-						     unsigned long size)
+static struct vb2_dma_heap_buf *vb2_dma_heap_buf_new(struct vb2_buffer *vb)
 {
 	const struct vb2_dma_heap_policy *policy = vb->vb2_queue->heap_policy;
 	struct vb2_dma_heap_buf *buf;
 
-	if (WARN_ON(!dev))
-		return ERR_PTR(-EINVAL);
-
 	buf = kzalloc_obj(*buf);
 	if (!buf)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 
-	buf->dev = dev;
 	buf->vb = vb;
-	buf->dma_dir = vb->vb2_queue->dma_dir;
-	buf->size = size;
 	buf->caps = policy ? policy->caps : 0;
 	return buf;
+}
+
+/* Imported and user memory must meet the queue's requirements too. */
+static bool vb2_dma_heap_buf_acceptable(struct vb2_dma_heap_buf *buf)
+{
+	struct sg_table *sgt = vb2_dma_sg_memops.cookie(buf->vb, buf->sg);
+
+	return !(buf->caps & DMA_HEAP_CAP_CONTIGUOUS) ||
+	       vb2_dma_heap_sgt_contiguous(sgt);
+}
+
+/*
+ * The kernel mapping is made when the memory is set up rather than on
+ * first use, so that vb2_plane_vaddr() takes no lock and works in atomic
+ * context, as with vb2-vmalloc. vb2-dma-sg keeps the mapping it makes.
+ */
+static void vb2_dma_heap_buf_vmap(struct vb2_dma_heap_buf *buf)
+{
+	buf->vaddr = vb2_dma_sg_memops.vaddr(buf->vb, buf->sg);
 }
 
 /*********************************************/
@@ -277,39 +276,37 @@ static struct vb2_dma_heap_buf *vb2_dma_heap_buf_new(struct vb2_buffer *vb,
 static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 				unsigned long size)
 {
+	struct vb2_dma_heap_mem *mem;
 	struct vb2_dma_heap_buf *buf;
 	int ret;
 
-	buf = vb2_dma_heap_buf_new(vb, dev, size);
-	if (IS_ERR(buf))
-		return buf;
+	if (WARN_ON(!dev))
+		return ERR_PTR(-EINVAL);
 
-	buf->dmabuf = vb2_dma_heap_queue_alloc(vb->vb2_queue, dev, size,
-					       &buf->heap);
-	if (IS_ERR(buf->dmabuf)) {
-		ret = PTR_ERR(buf->dmabuf);
+	buf = vb2_dma_heap_buf_new(vb);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+
+	mem = vb2_dma_heap_queue_alloc(vb->vb2_queue, dev, size);
+	if (IS_ERR(mem)) {
+		ret = PTR_ERR(mem);
 		goto err_free;
 	}
 
-	ret = vb2_dma_heap_attach_map(buf->dmabuf, dev, buf->dma_dir,
-				      &buf->attach, &buf->sgt);
-	if (ret)
-		goto err_put;
-
-	if (!(vb->vb2_queue->dma_attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
-		ret = vb2_dma_heap_dmabuf_vmap(buf);
-		if (ret)
-			goto err_unmap;
+	buf->heap = mem->heap;
+	buf->sg = vb2_dma_sg_alloc_from_pages(vb, dev, mem->pages,
+					      mem->num_pages,
+					      vb2_dma_heap_mem_release, mem);
+	if (IS_ERR(buf->sg)) {
+		ret = PTR_ERR(buf->sg);
+		vb2_dma_heap_mem_free(mem);
+		goto err_free;
 	}
 
+	if (!(vb->vb2_queue->dma_attrs & DMA_ATTR_NO_KERNEL_MAPPING))
+		vb2_dma_heap_buf_vmap(buf);
 	return buf;
 
-err_unmap:
-	vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
-				  buf->dma_dir);
-err_put:
-	dma_buf_put(buf->dmabuf);
-	dma_heap_put(buf->heap);
 err_free:
 	kfree(buf);
 	return ERR_PTR(ret);
@@ -319,75 +316,49 @@ static void vb2_dma_heap_put(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	vb2_dma_heap_dmabuf_vunmap(buf);
-	vb2_dma_heap_unmap_detach(buf->dmabuf, buf->attach, buf->sgt,
-				  buf->dma_dir);
-	dma_buf_put(buf->dmabuf);
-	dma_heap_put(buf->heap);
+	vb2_dma_sg_memops.put(buf->sg);
 	kfree(buf);
 }
 
-/*
- * EXPBUF shares the heap's own dma-buf rather than wrapping it in a second
- * exporter, so importers see the heap's memory and its operations directly.
- * Its file was opened read-write at allocation, whatever @flags asks for.
- */
 static struct dma_buf *vb2_dma_heap_get_dmabuf(struct vb2_buffer *vb,
 					       void *buf_priv,
 					       unsigned long flags)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	get_dma_buf(buf->dmabuf);
-	return buf->dmabuf;
+	return vb2_dma_sg_memops.get_dmabuf(vb, buf->sg, flags);
 }
 
 static int vb2_dma_heap_mmap(void *buf_priv, struct vm_area_struct *vma)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	return dma_buf_mmap(buf->dmabuf, vma, 0);
+	return vb2_dma_sg_memops.mmap(buf->sg, vma);
 }
 
-/*
- * Every mapping and exported fd of an MMAP buffer holds its dma-buf file;
- * imported and user memory is only used through vb2.
- */
 static unsigned int vb2_dma_heap_num_users(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	return buf->heap ? file_count(buf->dmabuf->file) : 1;
+	return vb2_dma_sg_memops.num_users(buf->sg);
 }
 
 /*********************************************/
 /*      callbacks for all kinds of buffers   */
 /*********************************************/
 
-/*
- * vb2_buffer_done() calls finish from interrupt context, where the heaps'
- * begin/end_cpu_access cannot run (they take a mutex), so the device's own
- * mapping is synced as vb2-dma-sg does. DMABUF imports are synced by their
- * exporter: the core sets the skip flags for them.
- */
 static void vb2_dma_heap_prepare(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	if (buf->vb->skip_cache_sync_on_prepare)
-		return;
-
-	dma_sync_sgtable_for_device(buf->dev, buf->sgt, buf->dma_dir);
+	vb2_dma_sg_memops.prepare(buf->sg);
 }
 
 static void vb2_dma_heap_finish(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	if (buf->vb->skip_cache_sync_on_finish)
-		return;
-
-	dma_sync_sgtable_for_cpu(buf->dev, buf->sgt, buf->dma_dir);
+	vb2_dma_sg_memops.finish(buf->sg);
 }
 
 static void *vb2_dma_heap_vaddr(struct vb2_buffer *vb, void *buf_priv)
@@ -401,7 +372,7 @@ static void *vb2_dma_heap_cookie(struct vb2_buffer *vb, void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	return buf->sgt;
+	return vb2_dma_sg_memops.cookie(vb, buf->sg);
 }
 
 /*********************************************/
@@ -414,53 +385,25 @@ static void *vb2_dma_heap_get_userptr(struct vb2_buffer *vb, struct device *dev,
 	struct vb2_dma_heap_buf *buf;
 	int ret;
 
-	buf = vb2_dma_heap_buf_new(vb, dev, size);
-	if (IS_ERR(buf))
-		return buf;
+	buf = vb2_dma_heap_buf_new(vb);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
 
-	buf->vec = vb2_create_framevec(vaddr, size,
-				       buf->dma_dir == DMA_FROM_DEVICE ||
-				       buf->dma_dir == DMA_BIDIRECTIONAL);
-	if (IS_ERR(buf->vec)) {
-		ret = PTR_ERR(buf->vec);
+	buf->sg = vb2_dma_sg_memops.get_userptr(vb, dev, vaddr, size);
+	if (IS_ERR(buf->sg)) {
+		ret = PTR_ERR(buf->sg);
+		goto err_free;
+	}
+	if (!vb2_dma_heap_buf_acceptable(buf)) {
+		dev_dbg(dev, "USERPTR memory is not contiguous but the queue requires it\n");
+		vb2_dma_sg_memops.put_userptr(buf->sg);
+		ret = -EINVAL;
 		goto err_free;
 	}
 
-	ret = sg_alloc_table_from_pages(&buf->userptr_sgt,
-					frame_vector_pages(buf->vec),
-					frame_vector_count(buf->vec),
-					vaddr & ~PAGE_MASK, size, GFP_KERNEL);
-	if (ret)
-		goto err_framevec;
-
-	/* Cache maintenance happens in prepare and finish. */
-	ret = dma_map_sgtable(dev, &buf->userptr_sgt, buf->dma_dir,
-			      DMA_ATTR_SKIP_CPU_SYNC);
-	if (ret)
-		goto err_sgt;
-	buf->sgt = &buf->userptr_sgt;
-
-	if ((buf->caps & DMA_HEAP_CAP_CONTIGUOUS) &&
-	    !vb2_dma_heap_sgt_contiguous(buf->sgt)) {
-		dev_dbg(dev, "USERPTR memory is not contiguous but the queue requires it\n");
-		ret = -EINVAL;
-		goto err_unmap;
-	}
-
-	/* Without a kernel mapping only vb2_plane_vaddr() users lose out. */
-	buf->userptr_map = vm_map_ram(frame_vector_pages(buf->vec),
-				      frame_vector_count(buf->vec), NUMA_NO_NODE);
-	if (buf->userptr_map)
-		buf->vaddr = buf->userptr_map + buf->userptr_sgt.sgl->offset;
-
+	vb2_dma_heap_buf_vmap(buf);
 	return buf;
 
-err_unmap:
-	dma_unmap_sgtable(dev, buf->sgt, buf->dma_dir, DMA_ATTR_SKIP_CPU_SYNC);
-err_sgt:
-	sg_free_table(&buf->userptr_sgt);
-err_framevec:
-	vb2_destroy_framevec(buf->vec);
 err_free:
 	kfree(buf);
 	return ERR_PTR(ret);
@@ -469,18 +412,8 @@ err_free:
 static void vb2_dma_heap_put_userptr(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
-	struct page **pages = frame_vector_pages(buf->vec);
-	unsigned int i;
 
-	dma_unmap_sgtable(buf->dev, buf->sgt, buf->dma_dir,
-			  DMA_ATTR_SKIP_CPU_SYNC);
-	if (buf->userptr_map)
-		vm_unmap_ram(buf->userptr_map, frame_vector_count(buf->vec));
-	sg_free_table(&buf->userptr_sgt);
-	if (buf->dma_dir == DMA_FROM_DEVICE || buf->dma_dir == DMA_BIDIRECTIONAL)
-		for (i = 0; i < frame_vector_count(buf->vec); i++)
-			set_page_dirty_lock(pages[i]);
-	vb2_destroy_framevec(buf->vec);
+	vb2_dma_sg_memops.put_userptr(buf->sg);
 	kfree(buf);
 }
 
@@ -494,50 +427,37 @@ static void *vb2_dma_heap_attach_dmabuf(struct vb2_buffer *vb,
 					unsigned long size)
 {
 	struct vb2_dma_heap_buf *buf;
-	struct dma_buf_attachment *attach;
+	int ret;
 
-	if (dbuf->size < size)
-		return ERR_PTR(-EFAULT);
+	buf = vb2_dma_heap_buf_new(vb);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
 
-	buf = vb2_dma_heap_buf_new(vb, dev, size);
-	if (IS_ERR(buf))
-		return buf;
-
-	attach = dma_buf_attach(dbuf, dev);
-	if (IS_ERR(attach)) {
+	buf->sg = vb2_dma_sg_memops.attach_dmabuf(vb, dev, dbuf, size);
+	if (IS_ERR(buf->sg)) {
+		ret = PTR_ERR(buf->sg);
 		kfree(buf);
-		return attach;
+		return ERR_PTR(ret);
 	}
-	buf->dmabuf = dbuf;
-	buf->attach = attach;
 	return buf;
 }
 
 static int vb2_dma_heap_map_dmabuf(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
-	struct sg_table *sgt;
+	int ret;
 
-	if (WARN_ON(!buf->attach) || WARN_ON(buf->sgt))
-		return -EINVAL;
-
-	sgt = dma_buf_map_attachment_unlocked(buf->attach, buf->dma_dir);
-	if (IS_ERR(sgt)) {
-		dev_dbg(buf->dev, "failed to map imported dma-buf\n");
-		return PTR_ERR(sgt);
-	}
-
-	if ((buf->caps & DMA_HEAP_CAP_CONTIGUOUS) &&
-	    !vb2_dma_heap_sgt_contiguous(sgt)) {
-		dev_dbg(buf->dev, "imported dma-buf is not contiguous but the queue requires it\n");
-		dma_buf_unmap_attachment_unlocked(buf->attach, sgt, buf->dma_dir);
+	ret = vb2_dma_sg_memops.map_dmabuf(buf->sg);
+	if (ret)
+		return ret;
+	if (!vb2_dma_heap_buf_acceptable(buf)) {
+		pr_debug("vb2-dma-heap: imported dma-buf is not contiguous but the queue requires it\n");
+		vb2_dma_sg_memops.unmap_dmabuf(buf->sg);
 		return -EINVAL;
 	}
 
-	buf->sgt = sgt;
 	/* Not every exporter can vmap; only vb2_plane_vaddr() users need it. */
-	if (vb2_dma_heap_dmabuf_vmap(buf))
-		dev_dbg(buf->dev, "imported dma-buf has no kernel mapping\n");
+	vb2_dma_heap_buf_vmap(buf);
 	return 0;
 }
 
@@ -545,21 +465,15 @@ static void vb2_dma_heap_unmap_dmabuf(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	if (WARN_ON(!buf->sgt))
-		return;
-
-	vb2_dma_heap_dmabuf_vunmap(buf);
-	dma_buf_unmap_attachment_unlocked(buf->attach, buf->sgt, buf->dma_dir);
-	buf->sgt = NULL;
+	buf->vaddr = NULL;
+	vb2_dma_sg_memops.unmap_dmabuf(buf->sg);
 }
 
 static void vb2_dma_heap_detach_dmabuf(void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	if (WARN_ON(buf->sgt))
-		vb2_dma_heap_unmap_dmabuf(buf);
-	dma_buf_detach(buf->dmabuf, buf->attach);
+	vb2_dma_sg_memops.detach_dmabuf(buf->sg);
 	kfree(buf);
 }
 
@@ -756,8 +670,7 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  *
  * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
  * is exhausted, -ENODEV if no heap of the policy is registered with the
- * required capabilities, -EINVAL without a policy or for a zero size,
- * -EOPNOTSUPP if a kernel mapping is wanted and the heap's memory has none.
+ * required capabilities, -EINVAL without a policy or for a zero size.
  */
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
@@ -766,7 +679,10 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			unsigned long attrs)
 {
 	struct vb2_dma_heap_ibuf *ibuf;
-	int ret;
+	int ret = -ENOMEM;
+
+	if (!size)
+		return ERR_PTR(-EINVAL);
 
 	ibuf = kzalloc_obj(*ibuf);
 	if (!ibuf)
@@ -777,25 +693,24 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	ibuf->size = PAGE_ALIGN(size);
 	ibuf->dma_dir = dma_dir;
 
-	ibuf->dmabuf = vb2_dma_heap_policy_alloc(internal->dev, policy, size,
-						 &ibuf->heap);
-	if (IS_ERR(ibuf->dmabuf)) {
-		ret = PTR_ERR(ibuf->dmabuf);
+	ibuf->mem = vb2_dma_heap_policy_alloc(internal->dev, policy, size);
+	if (IS_ERR(ibuf->mem)) {
+		ret = PTR_ERR(ibuf->mem);
 		goto err_free;
 	}
+	ibuf->heap = ibuf->mem->heap;
+	ibuf->sgt = ibuf->mem->table;
 
-	ret = vb2_dma_heap_attach_map(ibuf->dmabuf, internal->dev, dma_dir,
-				      &ibuf->attach, &ibuf->sgt);
+	ret = dma_map_sgtable(internal->dev, ibuf->sgt, dma_dir, 0);
 	if (ret)
-		goto err_put;
+		goto err_mem_free;
 
 	if (!(attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
-		ret = dma_buf_vmap_unlocked(ibuf->dmabuf, &ibuf->map);
-		if (ret)
+		ibuf->vaddr = vmap(ibuf->mem->pages, ibuf->mem->num_pages,
+				   VM_MAP, PAGE_KERNEL);
+		if (!ibuf->vaddr) {
+			ret = -ENOMEM;
 			goto err_unmap;
-		if (ibuf->map.is_iomem) {
-			ret = -EOPNOTSUPP;
-			goto err_vunmap;
 		}
 	}
 
@@ -804,13 +719,10 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	mutex_unlock(&internal->lock);
 	return ibuf;
 
-err_vunmap:
-	dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
 err_unmap:
-	vb2_dma_heap_unmap_detach(ibuf->dmabuf, ibuf->attach, ibuf->sgt, dma_dir);
-err_put:
-	dma_buf_put(ibuf->dmabuf);
-	dma_heap_put(ibuf->heap);
+	dma_unmap_sgtable(internal->dev, ibuf->sgt, dma_dir, 0);
+err_mem_free:
+	vb2_dma_heap_mem_free(ibuf->mem);
 err_free:
 	kfree(ibuf);
 	return ERR_PTR(ret);
@@ -819,12 +731,10 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_alloc);
 
 static void vb2_dma_heap_ibuf_destroy(struct vb2_dma_heap_ibuf *ibuf)
 {
-	if (!iosys_map_is_null(&ibuf->map))
-		dma_buf_vunmap_unlocked(ibuf->dmabuf, &ibuf->map);
-	vb2_dma_heap_unmap_detach(ibuf->dmabuf, ibuf->attach, ibuf->sgt,
-				  ibuf->dma_dir);
-	dma_buf_put(ibuf->dmabuf);
-	dma_heap_put(ibuf->heap);
+	if (ibuf->vaddr)
+		vunmap(ibuf->vaddr);
+	dma_unmap_sgtable(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir, 0);
+	vb2_dma_heap_mem_free(ibuf->mem);
 	kfree(ibuf);
 }
 
@@ -1223,5 +1133,4 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_s_heap);
 
 MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("DMA_BUF");
 MODULE_IMPORT_NS("DMA_BUF_HEAP");

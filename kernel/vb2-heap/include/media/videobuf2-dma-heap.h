@@ -9,7 +9,6 @@
 #include <linux/dma-direction.h>
 #include <linux/dma-heap.h>
 #include <linux/errno.h>
-#include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -17,9 +16,8 @@
 
 struct device;
 struct file;
-struct dma_buf;
-struct dma_buf_attachment;
 struct sg_table;
+struct vb2_dma_heap_mem;
 
 #define VB2_DMA_HEAP_MAX_HEAPS	4
 
@@ -88,11 +86,10 @@ struct vb2_dma_heap_internal {
  * @purpose:	what the buffer is for, a string constant, e.g. "reference"
  * @size:	size in bytes, rounded up to whole pages
  * @heap:	the heap the buffer came from
- * @dmabuf:	the heap's dma-buf
- * @attach:	attachment of @dmabuf to the owner's device
+ * @mem:	the buffer's memory, which holds the heap
  * @sgt:	DMA mapping of the buffer for the owner's device
  * @dma_dir:	direction of that mapping
- * @map:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
+ * @vaddr:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
  */
 struct vb2_dma_heap_ibuf {
 	struct list_head list;
@@ -100,11 +97,10 @@ struct vb2_dma_heap_ibuf {
 	const char *purpose;
 	size_t size;
 	struct dma_heap *heap;
-	struct dma_buf *dmabuf;
-	struct dma_buf_attachment *attach;
+	struct vb2_dma_heap_mem *mem;
 	struct sg_table *sgt;
 	enum dma_data_direction dma_dir;
-	struct iosys_map map;
+	void *vaddr;
 };
 
 void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
@@ -205,7 +201,7 @@ static inline int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
  */
 static inline void *vb2_dma_heap_ibuf_vaddr(struct vb2_dma_heap_ibuf *ibuf)
 {
-	return ibuf->map.vaddr;
+	return ibuf->vaddr;
 }
 
 #endif /* _MEDIA_VIDEOBUF2_DMA_HEAP_H */
