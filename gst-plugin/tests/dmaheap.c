@@ -125,12 +125,11 @@ GST_START_TEST (test_element_pool)
   gst_harness_set_src_caps_str (h, CAPS);
   /* Its first buffer makes the harness ask for allocation. */
   in = gst_harness_create_buffer (h, FRAME_SIZE);
-  /* The producer was offered our pool and allocator. */
+  /* The producer was offered our pool and allocator (the harness's). */
   gst_harness_get_allocator (h, &allocator, NULL);
   fail_unless (allocator != NULL);
   fail_unless_equals_string (G_OBJECT_TYPE_NAME (allocator),
       "GstDmaHeapAllocator");
-  gst_object_unref (allocator);
   g_object_get (h->element, "active-heap", &active, NULL);
   fail_unless_equals_string (active, "system");
   g_free (active);
