@@ -11,6 +11,9 @@
 # heap for a stock driver; bad heap names, a heap the user may not open,
 # a heap the device cannot use and an exhausted heap each fail the
 # pipeline with an error that names the heap and the reason.
+# Pipeline descriptions ($RAW, $ENC, ...) are split into gst-launch's
+# words; commands for other processes are quoted for expansion there.
+# shellcheck disable=SC2086,SC2016
 set -o pipefail
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
@@ -41,7 +44,6 @@ launch() {
 	local name=$1 pid rc f key value
 	local -A seen=()
 	shift
-	# shellcheck disable=SC2086 # the pipeline is words for gst-launch
 	gst-launch-1.0 -v "$@" >"$OUT/$name.log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
@@ -72,11 +74,13 @@ pipeline() {
 # holds data (heap memory starts zeroed: a device that never wrote into
 # it would leave zeros).
 same_output() {
-	local got=$OUT/$1.out want=$OUT/$2.out
-	ls -l "$want" "$got" || return
-	[ -s "$want" ] && [ "$(tr -d '\0' <"$want" | head -c 1 | wc -c)" = 1 ] ||
-		{ echo "$want is empty or all zeros"; return 1; }
-	cmp "$want" "$got"
+	local got=$OUT/$1.out ref=$OUT/$2.out
+	ls -l "$ref" "$got" || return
+	if [ ! -s "$ref" ] || [ "$(tr -d '\0' <"$ref" | head -c 1 | wc -c)" != 1 ]; then
+		echo "$ref is empty or all zeros"
+		return 1
+	fi
+	cmp "$ref" "$got"
 }
 
 # from_heap NAME HEAP [CMA_BEFORE]: the run reported HEAP as its active
@@ -239,7 +243,8 @@ check gst/errors/not-a-heap-name expect_error not-a-heap-name \
 check gst/errors/incompatible expect_error incompatible \
 	"heap 'system' is not compatible with the capture queue of $CAP \(it can use: .*$CMA_HEAP" \
 	v4l2src device="$CAP" io-mode=dmabuf-import num-buffers=1 ! dmaheapalloc heap=system ! fakesink
-# The checks below run in other processes: as another user, under the hog.
+# The checks below run in other processes, as another user or under the
+# hog: their commands are expanded there.
 export -f launch expect_error
 export OUT RAW
 # Heap nodes are root's: another user may not open them. The registry,
