@@ -22,6 +22,10 @@
  * gst-launch-1.0 v4l2src io-mode=dmabuf-import num-buffers=30 ! dmaheapalloc ! filesink location=out.yuv
  * ]|
  *
+ * A process that may not open a heap can be handed an open fd of it by one
+ * that may, and pass it as #GstDmaHeapAlloc:heap-fd: the kernel's
+ * permission model for heaps.
+ *
  * With #GstDmaHeapAlloc:heap "auto" the heap is the one the device's
  * queue allocates its own buffers from (VIDIOC_G_HEAP), so imported
  * buffers have the capabilities the device needs; a device without heap
@@ -62,6 +66,7 @@ struct _GstDmaHeapAlloc
 
   /* properties, under the object lock */
   gchar *heap;
+  gint heap_fd;
   gchar *active_heap;
 
   /* the streaming thread's */
@@ -79,6 +84,7 @@ enum
 {
   PROP_0,
   PROP_HEAP,
+  PROP_HEAP_FD,
   PROP_ACTIVE_HEAP,
 };
 
@@ -200,6 +206,7 @@ ensure_pool (GstDmaHeapAlloc * self, GstCaps * caps)
   GstVideoInfo info;
   GstAllocator *allocator;
   gchar *wanted, *heap;
+  gint heap_fd;
 
   if (self->pool && gst_caps_is_equal (caps, self->pool_caps))
     return TRUE;
@@ -212,18 +219,30 @@ ensure_pool (GstDmaHeapAlloc * self, GstCaps * caps)
 
   GST_OBJECT_LOCK (self);
   wanted = g_strdup (self->heap);
+  heap_fd = self->heap_fd;
   GST_OBJECT_UNLOCK (self);
+
+  /* A heap handed over as an fd is known by the node it was opened from. */
+  allocator = NULL;
+  if (heap_fd >= 0) {
+    allocator = gst_dma_heap_allocator_new_for_fd (heap_fd, &error);
+    g_free (wanted);
+    if (!allocator)
+      goto failed;
+    wanted = g_strdup (gst_dma_heap_allocator_get_heap
+        (GST_DMA_HEAP_ALLOCATOR (allocator)));
+  }
   heap = choose_heap (self, &info, wanted);
   g_free (wanted);
-  if (!heap)
+  if (!heap) {
+    gst_clear_object (&allocator);
     return FALSE;
-
-  allocator = gst_dma_heap_allocator_new (heap, &error);
+  }
+  if (!allocator)
+    allocator = gst_dma_heap_allocator_new (heap, &error);
   if (!allocator) {
-    GST_DMA_HEAP_POST_ERROR (self, error);
-    g_error_free (error);
     g_free (heap);
-    return FALSE;
+    goto failed;
   }
   self->allocator = GST_DMA_HEAP_ALLOCATOR (allocator);
   self->pool = gst_dma_heap_buffer_pool_new (self->allocator, &self->layout,
@@ -236,6 +255,11 @@ ensure_pool (GstDmaHeapAlloc * self, GstCaps * caps)
   set_active_heap (self, heap);
   g_free (heap);
   return TRUE;
+
+failed:
+  GST_DMA_HEAP_POST_ERROR (self, error);
+  g_error_free (error);
+  return FALSE;
 }
 
 /*
@@ -449,6 +473,11 @@ gst_dma_heap_alloc_set_property (GObject * object, guint prop_id,
       }
       GST_OBJECT_UNLOCK (self);
       break;
+    case PROP_HEAP_FD:
+      GST_OBJECT_LOCK (self);
+      self->heap_fd = g_value_get_int (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -465,6 +494,9 @@ gst_dma_heap_alloc_get_property (GObject * object, guint prop_id,
   switch (prop_id) {
     case PROP_HEAP:
       g_value_set_string (value, self->heap);
+      break;
+    case PROP_HEAP_FD:
+      g_value_set_int (value, self->heap_fd);
       break;
     case PROP_ACTIVE_HEAP:
       g_value_set_string (value, self->active_heap);
@@ -507,6 +539,14 @@ gst_dma_heap_alloc_class_init (GstDmaHeapAllocClass * klass)
           "support)", DEFAULT_HEAP,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_HEAP_FD,
+      g_param_spec_int ("heap-fd", "Heap fd",
+          "An open file descriptor of a heap's node to allocate from, handed "
+          "over by a process that may open the heap; it takes the place of "
+          "heap, and is duplicated, so the caller keeps it (-1: none)", -1,
+          G_MAXINT, -1,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   active_heap_pspec = g_param_spec_string ("active-heap", "Active heap",
       "The heap buffers come from, once the format is negotiated", NULL,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -538,5 +578,6 @@ gst_dma_heap_alloc_init (GstDmaHeapAlloc * self)
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
   self->heap = g_strdup (DEFAULT_HEAP);
+  self->heap_fd = -1;
   self->min_buffers = DEFAULT_MIN_BUFFERS;
 }

@@ -8,7 +8,8 @@
 # the process holds name the heap they came from (their exporter in
 # /proc/PID/fdinfo) and the CMA area's counter agrees; heap=auto takes
 # what the driver reports under two driver configurations and the system
-# heap for a stock driver; bad heap names, a heap the user may not open,
+# heap for a stock driver; a user who may not open a heap uses an fd of it
+# that root hands over; bad heap names, a heap the user may not open,
 # a heap the device cannot use and an exhausted heap each fail the
 # pipeline with an error that names the heap and the reason.
 # Pipeline descriptions ($RAW, $ENC, ...) are split into gst-launch's
@@ -246,13 +247,24 @@ check gst/errors/incompatible expect_error incompatible \
 # The checks below run in other processes, as another user or under the
 # hog: their commands are expanded there.
 export -f launch expect_error
-export OUT RAW
+export OUT RAW SLOW
 # Heap nodes are root's: another user may not open them. The registry,
 # never rewritten now, serves that user as well.
 check gst/errors/not-permitted setpriv --reuid=65534 --regid=65534 --clear-groups \
 	bash -c \
 	'expect_error not-permitted "heap .system.: permission denied" \
 		$RAW ! dmaheapalloc heap=system ! fakesink'
+# ... unless root hands it an open fd of the heap, as the kernel's
+# permission model has it: the memory then comes from that heap.
+heap_fd_unprivileged() {
+	local before
+	before=$(cma_pages)
+	setpriv --reuid=65534 --regid=65534 --clear-groups bash -c \
+		'launch heap-fd $RAW ! dmaheapalloc heap-fd=3 ! $SLOW ! fakesink' \
+		3<"/dev/dma_heap/$CMA_HEAP" || { tail -n 20 "$OUT/heap-fd.log"; return 1; }
+	from_heap heap-fd "$CMA_HEAP" "$before"
+}
+check gst/heap-fd/unprivileged heap_fd_unprivileged
 check gst/errors/exhausted "$HOG" "$CMA_HEAP" bash -c \
 	'expect_error exhausted "heap .$0.: no room for a buffer of [0-9]+ bytes" \
 		$RAW ! dmaheapalloc heap=$0 ! fakesink' "$CMA_HEAP"
