@@ -133,6 +133,8 @@ inspect() {
 check gst/stock/modprobe load_drivers vicodec vim2m
 check gst/inspect inspect
 export GST_REGISTRY_UPDATE=no
+# GStreamer writes it for its owner only; another user would scan again.
+chmod 0644 "$GST_REGISTRY"
 
 # The plugin's GstCheck unit tests, one result each: check's verbose
 # lines are "FILE:LINE:P|F|E:TCASE:TEST:ITERATION: message".
