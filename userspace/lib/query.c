@@ -238,6 +238,8 @@ static int s_heap_error(int device_fd, uint32_t type, const char *heap,
 		return v4l2heap_fail_device(err, code, device_fd,
 					    "'%s' is not a dma-buf heap", heap);
 	case -EBADF:
+		if (!heap)
+			break;
 		return v4l2heap_fail_device(err, code, device_fd,
 					    "'%s' is not an open file descriptor of a heap",
 					    heap);
