@@ -77,6 +77,9 @@ struct _GstDmaHeapAlloc
   GstBufferPool *pool;
   GstDmaHeapLayout layout;
   guint min_buffers;
+  /* we activated the pool, for copying, so we deactivate it */
+  gboolean activated;
+  /* frames have been copied: said once in the log */
   gboolean copying;
 };
 
@@ -108,13 +111,14 @@ static void
 clear_pool (GstDmaHeapAlloc * self)
 {
   if (self->pool) {
-    /* The producer deactivates a pool it took; ours we do. */
-    if (self->copying)
+    /* The producer deactivates the pool it activated. */
+    if (self->activated)
       gst_buffer_pool_set_active (self->pool, FALSE);
     gst_clear_object (&self->pool);
   }
   gst_clear_object (&self->allocator);
   gst_clear_caps (&self->pool_caps);
+  self->activated = FALSE;
   self->copying = FALSE;
 }
 
@@ -372,7 +376,7 @@ activate_pool (GstDmaHeapAlloc * self)
         ("cannot start the heap buffer pool"));
     return FALSE;
   }
-  self->copying = TRUE;
+  self->activated = TRUE;
   return TRUE;
 }
 
@@ -433,6 +437,7 @@ gst_dma_heap_alloc_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     GST_INFO_OBJECT (self, "the producer does not write into heap buffers: "
         "copying its frames into heap %s",
         gst_dma_heap_allocator_get_heap (self->allocator));
+  self->copying = TRUE;
   ret = copy_to_heap (self, buffer, &out);
   gst_buffer_unref (buffer);
   if (ret != GST_FLOW_OK)
