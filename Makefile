@@ -55,28 +55,36 @@ $(BUILD)/tests/%-32: %.c
 
 -include $(TEST_PROGS:=.d)
 
-# libv4l2heap and v4l2-heap, built against the patched kernel's uAPI.
-# PREFIX and DESTDIR given to make reach the install below.
-USERSPACE = $(MAKE) --no-print-directory -C userspace KHDR=$(KHDR)/include \
-	    O=$(BUILD)/userspace
+# libv4l2heap and v4l2-heap, built with meson as v4l-utils is, against the
+# patched kernel's uAPI; meson test checks the exported symbols. --werror is
+# this project's own build: packagers running meson themselves do not get it.
+# A new userspace build directory (or one the former Makefile-based build
+# left) invalidates the plugin's, configured against the old one.
+USERSPACE_BUILD := $(BUILD)/userspace
 
 userspace: kernel
-	@$(USERSPACE) all check-symbols
+	@test -f $(USERSPACE_BUILD)/build.ninja || { rm -rf $(USERSPACE_BUILD) $(GST_BUILD) && \
+		meson setup --werror -Dkernel_headers=$(KHDR)/include \
+		$(USERSPACE_BUILD) userspace; }
+	@meson compile -C $(USERSPACE_BUILD)
+	@meson test -C $(USERSPACE_BUILD) --print-errorlogs
 
 # The GStreamer plugin, built with meson as GStreamer plugins are, against
-# the libv4l2heap just built (its uninstalled pkg-config file). --werror is
-# this project's own build; packagers running meson themselves do not get it.
+# the libv4l2heap just built (the uninstalled pkg-config file meson writes).
 GST_BUILD := $(BUILD)/gst-plugin
 
 gst-plugin: userspace
 	@test -f $(GST_BUILD)/build.ninja || meson setup --werror \
-		-Dpkg_config_path=$(BUILD)/userspace $(GST_BUILD) gst-plugin
+		-Dpkg_config_path=$(USERSPACE_BUILD)/meson-uninstalled $(GST_BUILD) gst-plugin
 	@meson compile -C $(GST_BUILD)
 
+# PREFIX and DESTDIR given to make: libdir is PREFIX/lib, not Debian's
+# multiarch directory, so that pkg-config's default path finds the library.
 install: userspace gst-plugin
-	@$(USERSPACE) install
-	@meson configure $(GST_BUILD) -Dprefix=$(or $(PREFIX),/usr/local) -Dlibdir=lib
-	@meson install -C $(GST_BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
+	@for dir in $(USERSPACE_BUILD) $(GST_BUILD); do \
+		meson configure $$dir -Dprefix=$(or $(PREFIX),/usr/local) -Dlibdir=lib && \
+		meson install -C $$dir $(if $(DESTDIR),--destdir $(DESTDIR)) || exit; \
+	done
 
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Host test: 'make install' into a DESTDIR yields a library that a program
 # finds through pkg-config and links against, shared and static, plus the
-# tool and its man page.
+# tool and its man page. Runs 'make userspace', which builds the kernel
+# first if it is not built.
 #
 #   tests/userspace/test-install.sh
 #
@@ -53,7 +54,12 @@ client() { # shared|static
 }
 judge pkg-config-shared client shared
 judge pkg-config-static client static
-judge tool-runs sh -c '"$0/usr/bin/v4l2-heap" --version' "$root"
+# The tool links against the installed library, found through
+# LD_LIBRARY_PATH as the system's loader would find it in /usr/lib: no
+# run path into the build tree survives the install.
+judge tool-runs sh -c 'LD_LIBRARY_PATH=$0/usr/lib "$0/usr/bin/v4l2-heap" --version |
+	grep -x "v4l2-heap [0-9.]* (libv4l2heap [0-9.]*)"' "$root"
+judge no-build-rpath sh -c '! readelf -d "$0/usr/bin/v4l2-heap" | grep -E "R(UN)?PATH"' "$root"
 judge man-page test -s "$root/usr/share/man/man1/v4l2-heap.1"
 
 exit $((failures > 0))

@@ -7,6 +7,11 @@
  * also leaves a sentence for the user in it, naming the device or heap and
  * what the error means there. The library keeps no global state and never
  * prints.
+ *
+ * ABI: every symbol carries the version node of the release that added it
+ * (libv4l2heap.map). Every struct a caller allocates, alone or in arrays,
+ * ends in reserved space the library zeroes, so that later versions can
+ * report more without changing the struct's size.
  */
 #ifndef V4L2HEAP_H
 #define V4L2HEAP_H
@@ -17,6 +22,21 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * The version of this header; v4l2heap_version() gives the library's, which
+ * may be newer when the program runs against another build.
+ */
+#define V4L2HEAP_VERSION_MAJOR	0
+#define V4L2HEAP_VERSION_MINOR	2
+#define V4L2HEAP_VERSION_MICRO	0
+#define V4L2HEAP_VERSION_ENCODE(major, minor, micro) \
+	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(micro))
+#define V4L2HEAP_VERSION V4L2HEAP_VERSION_ENCODE(V4L2HEAP_VERSION_MAJOR, \
+	V4L2HEAP_VERSION_MINOR, V4L2HEAP_VERSION_MICRO)
+/* True when the header is at least version major.minor.micro */
+#define V4L2HEAP_VERSION_CHECK(major, minor, micro) \
+	(V4L2HEAP_VERSION >= V4L2HEAP_VERSION_ENCODE(major, minor, micro))
 
 #define V4L2HEAP_NAME_MAX	64
 #define V4L2HEAP_PURPOSE_MAX	32
@@ -41,12 +61,14 @@ enum v4l2heap_usage {
 struct v4l2heap_err {
 	int code;
 	char message[V4L2HEAP_ERR_MAX];
+	uint32_t reserved[4];		/* zeroed: room for later versions */
 };
 
 /** A heap of the system, as under /dev/dma_heap */
 struct v4l2heap_heap {
 	char name[V4L2HEAP_NAME_MAX];
 	uint32_t caps;			/* V4L2HEAP_CAP_* */
+	uint32_t reserved[7];		/* zeroed: room for later versions */
 };
 
 /** One VIDIOC_ENUM_HEAPS entry of a queue */
@@ -58,6 +80,7 @@ struct v4l2heap_entry {
 	char purpose[V4L2HEAP_PURPOSE_MAX]; /* internal buffers only */
 	uint64_t size;			/* bytes per buffer, current format */
 	uint32_t count;			/* buffers allocated from the heap now */
+	uint32_t reserved[8];		/* zeroed: room for later versions */
 };
 
 /** A buffer of a set: one dma-buf per plane */
@@ -68,6 +91,8 @@ struct v4l2heap_buffer {
 	uint32_t lengths[V4L2HEAP_MAX_PLANES];
 	/* the format's image size per plane, at most @lengths */
 	uint32_t payload[V4L2HEAP_MAX_PLANES];
+	/* zeroed: room for later versions; callers index arrays of these */
+	uint32_t reserved[8];
 };
 
 /**
@@ -98,7 +123,11 @@ struct v4l2heap_bufset {
 	char heap[V4L2HEAP_NAME_MAX];
 	unsigned int count;
 	struct v4l2heap_buffer *buffers;
+	uint32_t reserved[8];		/* zeroed: room for later versions */
 };
+
+/* The library's version, V4L2HEAP_VERSION_ENCODE()d */
+uint32_t v4l2heap_version(void);
 
 /* Heaps of the system */
 

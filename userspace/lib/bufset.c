@@ -24,27 +24,27 @@ static int request_buffers(int device_fd, uint32_t type, unsigned int count,
 	req.count = count;
 	req.type = type;
 	req.memory = V4L2_MEMORY_DMABUF;
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_REQBUFS, &req);
+	ret = lv2h_ioctl(device_fd, VIDIOC_REQBUFS, &req);
 	switch (ret) {
 	case 0:
 		break;
 	case -EINVAL:
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "the %s queue does not import dma-bufs (V4L2_MEMORY_DMABUF)",
-					    queue);
+		return lv2h_fail_device(err, ret, device_fd,
+					"the %s queue does not import dma-bufs (V4L2_MEMORY_DMABUF)",
+					queue);
 	case -EBUSY:
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "the %s queue is busy: it is streaming or its buffers are in use",
-					    queue);
+		return lv2h_fail_device(err, ret, device_fd,
+					"the %s queue is busy: it is streaming or its buffers are in use",
+					queue);
 	default:
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "cannot request %u buffers for the %s queue: %s",
-					    count, queue, strerror(-ret));
+		return lv2h_fail_device(err, ret, device_fd,
+					"cannot request %u buffers for the %s queue: %s",
+					count, queue, strerror(-ret));
 	}
 	if (!req.count)
-		return v4l2heap_fail_device(err, -ENOMEM, device_fd,
-					    "the driver granted no buffers for the %s queue",
-					    queue);
+		return lv2h_fail_device(err, -ENOMEM, device_fd,
+					"the driver granted no buffers for the %s queue",
+					queue);
 	return req.count;
 }
 
@@ -56,7 +56,7 @@ static void release_queue(int device_fd, uint32_t type)
 	memset(&req, 0, sizeof(req));
 	req.type = type;
 	req.memory = V4L2_MEMORY_DMABUF;
-	v4l2heap_ioctl(device_fd, VIDIOC_REQBUFS, &req);
+	lv2h_ioctl(device_fd, VIDIOC_REQBUFS, &req);
 }
 
 static void close_buffers(struct v4l2heap_buffer *buffers, unsigned int count)
@@ -82,7 +82,7 @@ static int alloc_buffer(struct v4l2heap_buffer *buffer, int heap_fd,
 	buffer->num_planes = layout->num_planes;
 	for (plane = 0; plane < layout->num_planes; plane++) {
 		uint32_t length = layout->length[plane];
-		int fd = v4l2heap_alloc_from(heap_fd, heap, length, err);
+		int fd = lv2h_alloc_from(heap_fd, heap, length, err);
 
 		if (fd < 0)
 			return fd;
@@ -101,8 +101,8 @@ static int alloc_buffers(struct v4l2heap_bufset *set, int heap_fd,
 
 	set->buffers = calloc(set->count, sizeof(*set->buffers));
 	if (!set->buffers)
-		return v4l2heap_fail(err, -ENOMEM,
-				     "out of memory for %u buffers", set->count);
+		return lv2h_fail(err, -ENOMEM,
+				 "out of memory for %u buffers", set->count);
 	for (i = 0; i < set->count; i++) {
 		int ret = alloc_buffer(&set->buffers[i], heap_fd, set->heap,
 				       layout, err);
@@ -147,12 +147,12 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_alloc(int device_fd, uint32_t type,
 	int heap_fd, ret;
 
 	memset(set, 0, sizeof(*set));
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	if (!count)
-		return v4l2heap_fail(err, -EINVAL,
-				     "a buffer set needs at least one buffer");
+		return lv2h_fail(err, -EINVAL,
+				 "a buffer set needs at least one buffer");
 	if (!heap) {
 		ret = v4l2heap_recommend(device_fd, type, recommended, err);
 		if (ret)
@@ -182,9 +182,9 @@ static int check_index(const struct v4l2heap_bufset *set, unsigned int index,
 {
 	if (index < set->count)
 		return 0;
-	return v4l2heap_fail(err, -EINVAL,
-			     "no buffer %u in a set of %u buffers",
-			     index, set->count);
+	return lv2h_fail(err, -EINVAL,
+			 "no buffer %u in a set of %u buffers",
+			 index, set->count);
 }
 
 /* Describes @buffer to VIDIOC_QBUF; @planes must hold VIDEO_MAX_PLANES. */
@@ -240,13 +240,13 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_queue(const struct v4l2heap_bufset *set,
 	if (ret)
 		return ret;
 	describe_buffer(set, index, bytesused, &buf, planes);
-	ret = v4l2heap_ioctl(set->device_fd, VIDIOC_QBUF, &buf);
+	ret = lv2h_ioctl(set->device_fd, VIDIOC_QBUF, &buf);
 	if (ret) {
 		const char *queue = v4l2heap_type_name(set->type);
 
-		return v4l2heap_fail_device(err, ret, set->device_fd,
-					    "cannot queue buffer %u of the %s queue: %s",
-					    index, queue, strerror(-ret));
+		return lv2h_fail_device(err, ret, set->device_fd,
+					"cannot queue buffer %u of the %s queue: %s",
+					index, queue, strerror(-ret));
 	}
 	return 0;
 }
@@ -257,7 +257,7 @@ static int check_filled(const struct v4l2heap_bufset *set,
 {
 	if (set->count)
 		return 0;
-	return v4l2heap_fail(err, -EINVAL, "the buffer set has no buffers");
+	return lv2h_fail(err, -EINVAL, "the buffer set has no buffers");
 }
 
 static int dqbuf_error(const struct v4l2heap_bufset *set, int code,
@@ -267,17 +267,17 @@ static int dqbuf_error(const struct v4l2heap_bufset *set, int code,
 
 	switch (code) {
 	case -EAGAIN:
-		return v4l2heap_fail_device(err, code, set->device_fd,
-					    "no buffer of the %s queue is ready yet",
-					    queue);
+		return lv2h_fail_device(err, code, set->device_fd,
+					"no buffer of the %s queue is ready yet",
+					queue);
 	case -EPIPE:
-		return v4l2heap_fail_device(err, code, set->device_fd,
-					    "the %s queue has returned its last buffer (V4L2_BUF_FLAG_LAST): no more come until streaming restarts",
-					    queue);
+		return lv2h_fail_device(err, code, set->device_fd,
+					"the %s queue has returned its last buffer (V4L2_BUF_FLAG_LAST): no more come until streaming restarts",
+					queue);
 	default:
-		return v4l2heap_fail_device(err, code, set->device_fd,
-					    "cannot dequeue a buffer of the %s queue: %s",
-					    queue, strerror(-code));
+		return lv2h_fail_device(err, code, set->device_fd,
+					"cannot dequeue a buffer of the %s queue: %s",
+					queue, strerror(-code));
 	}
 }
 
@@ -321,15 +321,15 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_dequeue(const struct v4l2heap_bufset *set,
 		buf.m.planes = planes;
 		buf.length = VIDEO_MAX_PLANES;
 	}
-	ret = v4l2heap_ioctl(set->device_fd, VIDIOC_DQBUF, &buf);
+	ret = lv2h_ioctl(set->device_fd, VIDIOC_DQBUF, &buf);
 	if (ret)
 		return dqbuf_error(set, ret, err);
 	/* A VIDIOC_REQBUFS behind the set's back may have added buffers. */
 	if (buf.index >= set->count)
-		return v4l2heap_fail_device(err, -EIO, set->device_fd,
-					    "the %s queue returned buffer %u, which is not one of the set's %u",
-					    v4l2heap_type_name(set->type),
-					    buf.index, set->count);
+		return lv2h_fail_device(err, -EIO, set->device_fd,
+					"the %s queue returned buffer %u, which is not one of the set's %u",
+					v4l2heap_type_name(set->type),
+					buf.index, set->count);
 	report_buffer(set, &buf, bytesused, flags);
 	return buf.index;
 }
@@ -340,12 +340,12 @@ static int streamon_error(const struct v4l2heap_bufset *set, int code,
 	const char *queue = v4l2heap_type_name(set->type);
 
 	if (code == -EINVAL)
-		return v4l2heap_fail_device(err, code, set->device_fd,
-					    "the %s queue cannot start: fewer buffers are queued than the driver needs",
-					    queue);
-	return v4l2heap_fail_device(err, code, set->device_fd,
-				    "cannot start streaming the %s queue: %s",
-				    queue, strerror(-code));
+		return lv2h_fail_device(err, code, set->device_fd,
+					"the %s queue cannot start: fewer buffers are queued than the driver needs",
+					queue);
+	return lv2h_fail_device(err, code, set->device_fd,
+				"cannot start streaming the %s queue: %s",
+				queue, strerror(-code));
 }
 
 V4L2HEAP_EXPORT int v4l2heap_bufset_stream(const struct v4l2heap_bufset *set,
@@ -357,15 +357,15 @@ V4L2HEAP_EXPORT int v4l2heap_bufset_stream(const struct v4l2heap_bufset *set,
 	ret = check_filled(set, err);
 	if (ret)
 		return ret;
-	ret = v4l2heap_ioctl(set->device_fd,
-			     on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type);
+	ret = lv2h_ioctl(set->device_fd,
+			 on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &type);
 	if (ret && on)
 		return streamon_error(set, ret, err);
 	if (ret)
-		return v4l2heap_fail_device(err, ret, set->device_fd,
-					    "cannot stop streaming the %s queue: %s",
-					    v4l2heap_type_name(set->type),
-					    strerror(-ret));
+		return lv2h_fail_device(err, ret, set->device_fd,
+					"cannot stop streaming the %s queue: %s",
+					v4l2heap_type_name(set->type),
+					strerror(-ret));
 	return 0;
 }
 

@@ -5,17 +5,19 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-int v4l2heap_fail(struct v4l2heap_err *err, int code, const char *fmt, ...)
+int lv2h_fail(struct v4l2heap_err *err, int code, const char *fmt, ...)
 {
 	va_list args;
 
 	if (!err)
 		return code;
 	err->code = code;
+	memset(err->reserved, 0, sizeof(err->reserved));
 	va_start(args, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, args);
 	va_end(args);
@@ -40,9 +42,9 @@ static void name_device(int device_fd, char *name, size_t size)
 	snprintf(name, size, "fd %d", device_fd);
 }
 
-/* Like v4l2heap_fail(), with the message prefixed by the device's name. */
-int v4l2heap_fail_device(struct v4l2heap_err *err, int code, int device_fd,
-			 const char *fmt, ...)
+/* Like lv2h_fail(), with the message prefixed by the device's name. */
+int lv2h_fail_device(struct v4l2heap_err *err, int code, int device_fd,
+		     const char *fmt, ...)
 {
 	char device[V4L2HEAP_ERR_MAX];
 	char what[V4L2HEAP_ERR_MAX];
@@ -54,13 +56,13 @@ int v4l2heap_fail_device(struct v4l2heap_err *err, int code, int device_fd,
 	vsnprintf(what, sizeof(what), fmt, args);
 	va_end(args);
 	name_device(device_fd, device, sizeof(device));
-	return v4l2heap_fail(err, code, "%s: %s", device, what);
+	return lv2h_fail(err, code, "%s: %s", device, what);
 }
 
-int v4l2heap_fail_no_queue(struct v4l2heap_err *err, int device_fd,
-			   uint32_t type)
+int lv2h_fail_no_queue(struct v4l2heap_err *err, int device_fd,
+		       uint32_t type)
 {
-	return v4l2heap_fail_device(err, -EINVAL, device_fd,
-				    "the device has no %s queue",
-				    v4l2heap_type_name(type));
+	return lv2h_fail_device(err, -EINVAL, device_fd,
+				"the device has no %s queue",
+				v4l2heap_type_name(type));
 }

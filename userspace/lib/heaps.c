@@ -66,8 +66,8 @@ static int add_heap(struct v4l2heap_heap **heaps, size_t *count,
 			return -ENOMEM;
 		*heaps = grown;
 	}
+	memset(&(*heaps)[*count], 0, sizeof(**heaps));
 	strcpy((*heaps)[*count].name, name);
-	(*heaps)[*count].caps = 0;
 	(*count)++;
 	return 0;
 }
@@ -95,14 +95,14 @@ static int read_heap_names(DIR *dir, struct v4l2heap_heap **heaps,
 			continue;
 		ret = add_heap(heaps, &count, &capacity, entry->d_name);
 		if (ret) {
-			v4l2heap_fail(err, ret, "out of memory listing the heaps");
+			lv2h_fail(err, ret, "out of memory listing the heaps");
 			goto fail;
 		}
 	}
 	if (errno) {
 		ret = -errno;
-		v4l2heap_fail(err, ret, HEAP_DEV_DIR ": cannot read: %s",
-			      strerror(-ret));
+		lv2h_fail(err, ret, HEAP_DEV_DIR ": cannot read: %s",
+			  strerror(-ret));
 		goto fail;
 	}
 	return count;
@@ -127,8 +127,8 @@ V4L2HEAP_EXPORT int v4l2heap_list_heaps(struct v4l2heap_heap *heaps,
 		/* A kernel without dma-buf heaps has no heaps to list. */
 		if (ret == -ENOENT)
 			return 0;
-		return v4l2heap_fail(err, ret, HEAP_DEV_DIR ": %s",
-				     strerror(-ret));
+		return lv2h_fail(err, ret, HEAP_DEV_DIR ": %s",
+				 strerror(-ret));
 	}
 	count = read_heap_names(dir, &all, err);
 	closedir(dir);
@@ -150,15 +150,15 @@ V4L2HEAP_EXPORT int v4l2heap_list_heaps(struct v4l2heap_heap *heaps,
 static int check_heap_name(const char *name, struct v4l2heap_err *err)
 {
 	if (!name || !*name)
-		return v4l2heap_fail(err, -EINVAL, "no heap name given");
+		return lv2h_fail(err, -EINVAL, "no heap name given");
 	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return v4l2heap_fail(err, -EINVAL,
-				     "'%s' is not a heap name: heaps are named as under "
-				     HEAP_DEV_DIR, name);
+		return lv2h_fail(err, -EINVAL,
+				 "'%s' is not a heap name: heaps are named as under "
+				 HEAP_DEV_DIR, name);
 	if (strlen(name) >= V4L2HEAP_NAME_MAX)
-		return v4l2heap_fail(err, -ENAMETOOLONG,
-				     "heap name '%.32s...' is longer than %d characters",
-				     name, V4L2HEAP_NAME_MAX - 1);
+		return lv2h_fail(err, -ENAMETOOLONG,
+				 "heap name '%.32s...' is longer than %d characters",
+				 name, V4L2HEAP_NAME_MAX - 1);
 	return 0;
 }
 
@@ -166,18 +166,18 @@ static int open_heap_error(const char *name, int code, struct v4l2heap_err *err)
 {
 	switch (code) {
 	case -ENOENT:
-		return v4l2heap_fail(err, code,
-				     "no dma-buf heap named '%s' (see " HEAP_DEV_DIR ")",
-				     name);
+		return lv2h_fail(err, code,
+				 "no dma-buf heap named '%s' (see " HEAP_DEV_DIR ")",
+				 name);
 	case -EACCES:
 	case -EPERM:
-		return v4l2heap_fail(err, code,
-				     "heap '%s': permission denied: only a process that may open "
-				     HEAP_DEV_DIR "/%s can allocate from it or select it",
-				     name, name);
+		return lv2h_fail(err, code,
+				 "heap '%s': permission denied: only a process that may open "
+				 HEAP_DEV_DIR "/%s can allocate from it or select it",
+				 name, name);
 	default:
-		return v4l2heap_fail(err, code, "heap '%s': " HEAP_DEV_DIR "/%s: %s",
-				     name, name, strerror(-code));
+		return lv2h_fail(err, code, "heap '%s': " HEAP_DEV_DIR "/%s: %s",
+				 name, name, strerror(-code));
 	}
 }
 
@@ -198,8 +198,8 @@ V4L2HEAP_EXPORT int v4l2heap_open_heap(const char *name,
 }
 
 /* Allocates from the open heap node @heap_fd; @name is for messages. */
-int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
-			struct v4l2heap_err *err)
+int lv2h_alloc_from(int heap_fd, const char *name, uint64_t size,
+		    struct v4l2heap_err *err)
 {
 	struct dma_heap_allocation_data data = {
 		.len = size,
@@ -208,22 +208,22 @@ int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
 	int ret;
 
 	if (!size)
-		return v4l2heap_fail(err, -EINVAL,
-				     "heap '%s': cannot allocate a buffer of 0 bytes",
-				     name);
-	ret = v4l2heap_ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data);
+		return lv2h_fail(err, -EINVAL,
+				 "heap '%s': cannot allocate a buffer of 0 bytes",
+				 name);
+	ret = lv2h_ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data);
 	if (ret == -ENOTTY)
-		return v4l2heap_fail(err, ret, "'%s' is not a dma-buf heap",
-				     name);
+		return lv2h_fail(err, ret, "'%s' is not a dma-buf heap",
+				 name);
 	if (ret == -ENOMEM)
-		return v4l2heap_fail(err, ret,
-				     "heap '%s': no room for a buffer of %llu bytes",
-				     name, (unsigned long long)size);
+		return lv2h_fail(err, ret,
+				 "heap '%s': no room for a buffer of %llu bytes",
+				 name, (unsigned long long)size);
 	if (ret)
-		return v4l2heap_fail(err, ret,
-				     "heap '%s': cannot allocate %llu bytes: %s",
-				     name, (unsigned long long)size,
-				     strerror(-ret));
+		return lv2h_fail(err, ret,
+				 "heap '%s': cannot allocate %llu bytes: %s",
+				 name, (unsigned long long)size,
+				 strerror(-ret));
 	return data.fd;
 }
 
@@ -233,7 +233,7 @@ int v4l2heap_alloc_from(int heap_fd, const char *name, uint64_t size,
  * heap it is. Another node is named by its path, an fd without one by
  * its number. Returns whether the fd was opened from a heap node.
  */
-bool v4l2heap_heap_fd_name(int heap_fd, char *name, size_t size)
+bool lv2h_heap_fd_name(int heap_fd, char *name, size_t size)
 {
 	static const char prefix[] = HEAP_DEV_DIR "/";
 	char path[PATH_MAX];
@@ -261,8 +261,8 @@ V4L2HEAP_EXPORT int v4l2heap_alloc_fd(int heap_fd, uint64_t size,
 {
 	char name[V4L2HEAP_ERR_MAX / 2];
 
-	v4l2heap_heap_fd_name(heap_fd, name, sizeof(name));
-	return v4l2heap_alloc_from(heap_fd, name, size, err);
+	lv2h_heap_fd_name(heap_fd, name, sizeof(name));
+	return lv2h_alloc_from(heap_fd, name, size, err);
 }
 
 V4L2HEAP_EXPORT int v4l2heap_alloc(const char *name, uint64_t size,
@@ -273,7 +273,7 @@ V4L2HEAP_EXPORT int v4l2heap_alloc(const char *name, uint64_t size,
 	heap_fd = v4l2heap_open_heap(name, err);
 	if (heap_fd < 0)
 		return heap_fd;
-	ret = v4l2heap_alloc_from(heap_fd, name, size, err);
+	ret = lv2h_alloc_from(heap_fd, name, size, err);
 	close(heap_fd);
 	return ret;
 }

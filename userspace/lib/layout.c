@@ -62,10 +62,10 @@ static int round_to_pages(int device_fd, struct v4l2heap_layout *layout,
 				  page * page;
 
 		if (!length || length > UINT32_MAX)
-			return v4l2heap_fail_device(err, -EINVAL, device_fd,
-						    "plane %u of the %s queue's format has an unusable size of %u bytes",
-						    i, v4l2heap_type_name(layout->type),
-						    layout->sizeimage[i]);
+			return lv2h_fail_device(err, -EINVAL, device_fd,
+						"plane %u of the %s queue's format has an unusable size of %u bytes",
+						i, v4l2heap_type_name(layout->type),
+						layout->sizeimage[i]);
 		layout->length[i] = length;
 	}
 	return 0;
@@ -79,26 +79,26 @@ V4L2HEAP_EXPORT int v4l2heap_buffer_layout(int device_fd, uint32_t type,
 	int ret;
 
 	memset(layout, 0, sizeof(*layout));
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	memset(&format, 0, sizeof(format));
 	format.type = type;
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format);
+	ret = lv2h_ioctl(device_fd, VIDIOC_G_FMT, &format);
 	if (ret == -EINVAL)
-		return v4l2heap_fail_no_queue(err, device_fd, type);
+		return lv2h_fail_no_queue(err, device_fd, type);
 	if (ret)
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "cannot get the format of the %s queue: %s",
-					    v4l2heap_type_name(type),
-					    strerror(-ret));
+		return lv2h_fail_device(err, ret, device_fd,
+					"cannot get the format of the %s queue: %s",
+					v4l2heap_type_name(type),
+					strerror(-ret));
 	layout->type = type;
 	read_format(&format, layout);
 	if (!layout->num_planes || layout->num_planes > V4L2HEAP_MAX_PLANES) {
-		ret = v4l2heap_fail_device(err, -EINVAL, device_fd,
-					   "the %s queue's format has %u planes",
-					   v4l2heap_type_name(type),
-					   layout->num_planes);
+		ret = lv2h_fail_device(err, -EINVAL, device_fd,
+				       "the %s queue's format has %u planes",
+				       v4l2heap_type_name(type),
+				       layout->num_planes);
 		goto fail;
 	}
 	ret = round_to_pages(device_fd, layout, err);

@@ -64,11 +64,11 @@ V4L2HEAP_EXPORT uint32_t v4l2heap_type_from_name(const char *name)
 	return 0;
 }
 
-int v4l2heap_check_type(uint32_t type, struct v4l2heap_err *err)
+int lv2h_check_type(uint32_t type, struct v4l2heap_err *err)
 {
 	if (v4l2heap_type_name(type))
 		return 0;
-	return v4l2heap_fail(err, -EINVAL,
-			     "buffer type %u is not a video or metadata queue type",
-			     type);
+	return lv2h_fail(err, -EINVAL,
+			 "buffer type %u is not a video or metadata queue type",
+			 type);
 }

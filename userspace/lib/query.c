@@ -47,11 +47,11 @@ static void copy_name(char *dst, const __u8 *src, size_t size)
 static int querycap_error(int device_fd, int code, struct v4l2heap_err *err)
 {
 	if (code == -ENOTTY)
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "not a V4L2 device");
-	return v4l2heap_fail_device(err, code, device_fd,
-				    "VIDIOC_QUERYCAP failed: %s",
-				    strerror(-code));
+		return lv2h_fail_device(err, code, device_fd,
+					"not a V4L2 device");
+	return lv2h_fail_device(err, code, device_fd,
+				"VIDIOC_QUERYCAP failed: %s",
+				strerror(-code));
 }
 
 V4L2HEAP_EXPORT int v4l2heap_queues(int device_fd, uint32_t *types,
@@ -63,7 +63,7 @@ V4L2HEAP_EXPORT int v4l2heap_queues(int device_fd, uint32_t *types,
 	int ret;
 
 	memset(&cap, 0, sizeof(cap));
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_QUERYCAP, &cap);
+	ret = lv2h_ioctl(device_fd, VIDIOC_QUERYCAP, &cap);
 	if (ret)
 		return querycap_error(device_fd, ret, err);
 	/* capabilities covers every node of the device, not just this one. */
@@ -85,7 +85,7 @@ static bool is_v4l2(int device_fd)
 	struct v4l2_capability cap;
 
 	memset(&cap, 0, sizeof(cap));
-	return v4l2heap_ioctl(device_fd, VIDIOC_QUERYCAP, &cap) == 0;
+	return lv2h_ioctl(device_fd, VIDIOC_QUERYCAP, &cap) == 0;
 }
 
 /* Tells an unknown queue from another EINVAL cause: G_FMT knows queues. */
@@ -95,7 +95,7 @@ static bool has_queue(int device_fd, uint32_t type)
 
 	memset(&format, 0, sizeof(format));
 	format.type = type;
-	return v4l2heap_ioctl(device_fd, VIDIOC_G_FMT, &format) == 0;
+	return lv2h_ioctl(device_fd, VIDIOC_G_FMT, &format) == 0;
 }
 
 /* Explains the errors all heap ioctls share. */
@@ -108,17 +108,17 @@ static int heap_ioctl_error(int device_fd, uint32_t type,
 	switch (code) {
 	case -ENOTTY:
 		if (!is_v4l2(device_fd))
-			return v4l2heap_fail_device(err, code, device_fd,
-						    "not a V4L2 device");
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "the driver does not allocate its %s queue from dma-buf heaps (a driver without heap support, or one loaded without heap=)",
-					    queue);
+			return lv2h_fail_device(err, code, device_fd,
+						"not a V4L2 device");
+		return lv2h_fail_device(err, code, device_fd,
+					"the driver does not allocate its %s queue from dma-buf heaps (a driver without heap support, or one loaded without heap=)",
+					queue);
 	case -EINVAL:
-		return v4l2heap_fail_no_queue(err, device_fd, type);
+		return lv2h_fail_no_queue(err, device_fd, type);
 	default:
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "%s on the %s queue failed: %s",
-					    ioctl_name, queue, strerror(-code));
+		return lv2h_fail_device(err, code, device_fd,
+					"%s on the %s queue failed: %s",
+					ioctl_name, queue, strerror(-code));
 	}
 }
 
@@ -132,20 +132,20 @@ static int for_each_heapdesc(int device_fd, uint32_t type, heapdesc_fn fn,
 	uint32_t index;
 	int ret;
 
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	for (index = 0; ; index++) {
 		memset(&desc, 0, sizeof(desc));
 		desc.index = index;
 		desc.type = type;
-		ret = v4l2heap_ioctl(device_fd, VIDIOC_ENUM_HEAPS, &desc);
+		ret = lv2h_ioctl(device_fd, VIDIOC_ENUM_HEAPS, &desc);
 		if (ret == -EINVAL)
 			break;
 		if (ret == -ENODEV)
-			return v4l2heap_fail_device(err, ret, device_fd,
-						    "no heap is registered that the driver may allocate the internal buffers of its %s queue from",
-						    v4l2heap_type_name(type));
+			return lv2h_fail_device(err, ret, device_fd,
+						"no heap is registered that the driver may allocate the internal buffers of its %s queue from",
+						v4l2heap_type_name(type));
 		if (ret)
 			return heap_ioctl_error(device_fd, type,
 						"VIDIOC_ENUM_HEAPS", ret, err);
@@ -153,7 +153,7 @@ static int for_each_heapdesc(int device_fd, uint32_t type, heapdesc_fn fn,
 	}
 	/* EINVAL at index 0 is either no entries or no such queue. */
 	if (index == 0 && !has_queue(device_fd, type))
-		return v4l2heap_fail_no_queue(err, device_fd, type);
+		return lv2h_fail_no_queue(err, device_fd, type);
 	return index;
 }
 
@@ -170,6 +170,7 @@ static void store_entry(const struct v4l2_heapdesc *desc, void *data)
 	if (desc->index >= array->max)
 		return;
 	entry = &array->entries[desc->index];
+	memset(entry, 0, sizeof(*entry));
 	entry->type = desc->type;
 	entry->usage = desc->usage;
 	entry->flags = desc->flags;
@@ -195,16 +196,16 @@ V4L2HEAP_EXPORT int v4l2heap_get(int device_fd, uint32_t type,
 	struct v4l2_heap arg;
 	int ret;
 
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	memset(&arg, 0, sizeof(arg));
 	arg.type = type;
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_G_HEAP, &arg);
+	ret = lv2h_ioctl(device_fd, VIDIOC_G_HEAP, &arg);
 	if (ret == -ENODEV)
-		return v4l2heap_fail_device(err, ret, device_fd,
-					    "no heap the driver may allocate its %s queue from is registered",
-					    v4l2heap_type_name(type));
+		return lv2h_fail_device(err, ret, device_fd,
+					"no heap the driver may allocate its %s queue from is registered",
+					v4l2heap_type_name(type));
 	if (ret)
 		return heap_ioctl_error(device_fd, type, "VIDIOC_G_HEAP", ret,
 					err);
@@ -225,28 +226,28 @@ static int s_heap_error(int device_fd, uint32_t type, const char *heap,
 
 	switch (code) {
 	case -EBUSY:
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "cannot change the heap of the %s queue while the queue has buffers; free them first (or another file handle holds a higher priority)",
-					    queue);
+		return lv2h_fail_device(err, code, device_fd,
+					"cannot change the heap of the %s queue while the queue has buffers; free them first (or another file handle holds a higher priority)",
+					queue);
 	case -EINVAL:
 		if (!heap || !has_queue(device_fd, type))
 			break;
 		if (is_heap)
-			return v4l2heap_fail_device(err, code, device_fd,
-						    "heap '%s' is not compatible with the %s queue (see the COMPATIBLE entries)",
-						    heap, queue);
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "'%s' is not a dma-buf heap", heap);
+			return lv2h_fail_device(err, code, device_fd,
+						"heap '%s' is not compatible with the %s queue (see the COMPATIBLE entries)",
+						heap, queue);
+		return lv2h_fail_device(err, code, device_fd,
+					"'%s' is not a dma-buf heap", heap);
 	case -EBADF:
 		if (!heap)
 			break;
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "'%s' is not an open file descriptor of a heap",
-					    heap);
+		return lv2h_fail_device(err, code, device_fd,
+					"'%s' is not an open file descriptor of a heap",
+					heap);
 	case -ENODEV:
-		return v4l2heap_fail_device(err, code, device_fd,
-					    "cannot return the %s queue to the driver's default: no heap of the driver's choice is registered; the queue keeps its heap",
-					    queue);
+		return lv2h_fail_device(err, code, device_fd,
+					"cannot return the %s queue to the driver's default: no heap of the driver's choice is registered; the queue keeps its heap",
+					queue);
 	}
 	return heap_ioctl_error(device_fd, type, "VIDIOC_S_HEAP", code, err);
 }
@@ -261,7 +262,7 @@ static int set_heap(int device_fd, uint32_t type, int heap_fd,
 	memset(&arg, 0, sizeof(arg));
 	arg.type = type;
 	arg.fd = heap_fd;
-	ret = v4l2heap_ioctl(device_fd, VIDIOC_S_HEAP, &arg);
+	ret = lv2h_ioctl(device_fd, VIDIOC_S_HEAP, &arg);
 	if (ret)
 		return s_heap_error(device_fd, type, heap, is_heap, ret, err);
 	return 0;
@@ -272,7 +273,7 @@ V4L2HEAP_EXPORT int v4l2heap_select(int device_fd, uint32_t type,
 {
 	int heap_fd, ret;
 
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	if (!heap)
@@ -294,7 +295,7 @@ V4L2HEAP_EXPORT int v4l2heap_select_fd(int device_fd, uint32_t type,
 	bool is_heap;
 	int ret;
 
-	ret = v4l2heap_check_type(type, err);
+	ret = lv2h_check_type(type, err);
 	if (ret)
 		return ret;
 	/*
@@ -302,9 +303,9 @@ V4L2HEAP_EXPORT int v4l2heap_select_fd(int device_fd, uint32_t type,
 	 * with no heap stands for.
 	 */
 	if (heap_fd < 0)
-		return v4l2heap_fail(err, -EBADF,
-				     "%d is not a file descriptor of a heap", heap_fd);
-	is_heap = v4l2heap_heap_fd_name(heap_fd, heap, sizeof(heap));
+		return lv2h_fail(err, -EBADF,
+				 "%d is not a file descriptor of a heap", heap_fd);
+	is_heap = lv2h_heap_fd_name(heap_fd, heap, sizeof(heap));
 	return set_heap(device_fd, type, heap_fd, heap, is_heap, err);
 }
 

@@ -17,7 +17,6 @@
 #include "stream.h"
 #include "v4l2heap.h"
 
-#define VERSION		"0.1.0"
 /* A device node has at most six video and metadata queues. */
 #define MAX_QUEUES	8
 /* Room for the heaps or entries usually there; more is retried. */
@@ -325,7 +324,13 @@ int main(int argc, char *argv[])
 		return STATUS_OK;
 	}
 	if (opts.version) {
-		printf("v4l2-heap %s\n", VERSION);
+		uint32_t lib = v4l2heap_version();
+
+		/* The tool ships with the library: its version is the header's. */
+		printf("v4l2-heap %d.%d.%d (libv4l2heap %u.%u.%u)\n",
+		       V4L2HEAP_VERSION_MAJOR, V4L2HEAP_VERSION_MINOR,
+		       V4L2HEAP_VERSION_MICRO, lib >> 16, (lib >> 8) & 0xff,
+		       lib & 0xff);
 		return STATUS_OK;
 	}
 	status = run(&opts, &err);
