@@ -10,8 +10,9 @@
 # what the driver reports under two driver configurations and the system
 # heap for a stock driver; a user who may not open a heap uses an fd of it
 # that root hands over; bad heap names, a heap the user may not open,
-# a heap the device cannot use and an exhausted heap each fail the
-# pipeline with an error that names the heap and the reason.
+# a heap the device cannot use and an exhausted heap, before or while
+# the pipeline streams, each fail the pipeline with an error that names
+# the heap and the reason.
 # Pipeline descriptions ($RAW, $ENC, ...) are split into gst-launch's
 # words; commands for other processes are quoted for expansion there.
 # shellcheck disable=SC2086,SC2016
@@ -270,5 +271,55 @@ check gst/heap-fd/unprivileged heap_fd_unprivileged
 check gst/errors/exhausted "$HOG" "$CMA_HEAP" bash -c \
 	'expect_error exhausted "heap .$0.: no room for a buffer of [0-9]+ bytes" \
 		$RAW ! dmaheapalloc heap=$0 ! fakesink' "$CMA_HEAP"
+# The heap fills up mid-stream, filled by another process: a pipeline
+# already streaming from the CMA heap fails when its pool needs one more
+# buffer, with an error that names the heap, exits non-zero rather than
+# crashing, and gives back every CMA page it held.
+cma_free() { awk '/^CmaFree:/ { print $2 }' /proc/meminfo; }
+exhausted_mid_stream() {
+	local free before pid rc=0 waited=0 frames
+	free=$(cma_free)
+	before=$(cma_pages)
+	# A live source twice as fast as the sink, with an unbounded queue
+	# between them, makes the pool grow by a buffer every other frame,
+	# too slowly to fill the CMA area alone in the time the test takes.
+	launch exhausted-mid-stream \
+		videotestsrc is-live=true num-buffers=120 pattern=ball \
+		! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 \
+		! dmaheapalloc heap="$CMA_HEAP" \
+		! queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 \
+		! identity sleep-time=66000 ! fakesink name=sink silent=false &
+	pid=$!
+	# Streaming from the heap before the hog starts: mid-stream.
+	while [ "$(cma_pages)" = "$before" ] && kill -0 "$pid" 2>/dev/null; do
+		[ $((waited += 1)) -le 600 ] || break
+		sleep 0.1
+	done
+	if [ "$(cma_pages)" = "$before" ]; then
+		echo "the pipeline allocated nothing from '$CMA_HEAP'"
+		kill "$pid"
+		wait "$pid"
+		tail -n 20 "$OUT/exhausted-mid-stream.log"
+		return 1
+	fi
+	# The hog holds the rest of the area until the pipeline is gone.
+	"$HOG" "$CMA_HEAP" tail --pid="$pid" -f /dev/null || rc=$?
+	wait "$pid" && { echo "the pipeline succeeded"; return 1; }
+	[ "$rc" = 0 ] || { echo "heap-hog: exit $rc"; return 1; }
+	# An error exit, not a signal: gst-launch-1.0 exits 1 on an ERROR.
+	if ! { grep -E '^ERROR: from element .*dmaheapalloc' "$OUT/exhausted-mid-stream.log" &&
+		grep -E "heap .$CMA_HEAP.: no room for a buffer of [0-9]+ bytes" \
+			"$OUT/exhausted-mid-stream.log"; }; then
+		tail -n 20 "$OUT/exhausted-mid-stream.log"
+		return 1
+	fi
+	frames=$(grep -c 'sink: last-message = chain' "$OUT/exhausted-mid-stream.log")
+	echo "$frames frames reached the sink before the heap ran out"
+	[ "$frames" -gt 0 ] || return 1
+	# Nothing leaked: the area has as much free as before.
+	echo "CmaFree: $free kB before, $(cma_free) kB after"
+	[ "$(cma_free)" = "$free" ]
+}
+check gst/errors/exhausted-mid-stream exhausted_mid_stream
 check gst/unload unload_drivers
 suite_complete gst
