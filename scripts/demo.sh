@@ -75,6 +75,28 @@ echo "  $((pages * 4)) KiB allocated from the '$CMA_HEAP' heap"
 section "vicodec's encoder reports the memory it keeps for itself"
 "$TOOL" -d "$(node_of vicodec encoder)" --list | sed 's/^/  /'
 
+section "GStreamer choosing the heap: videotestsrc ! dmaheapalloc ! v4l2fwhtenc"
+# dmaheapalloc heap=auto (the default) asks the encoder's device which heap
+# its output queue allocates from (VIDIOC_G_HEAP) and serves videotestsrc
+# buffers from it, which the encoder imports (dmabuf-import) without a copy.
+export GST_PLUGIN_PATH=$BUILD/gst-plugin
+enc=$(node_of vicodec encoder)
+before=$(<"$CMA_AREA/alloc_pages_success")
+log=$(GST_DEBUG=dmaheapalloc:4 GST_DEBUG_NO_COLOR=1 gst-launch-1.0 -v --no-position \
+	videotestsrc num-buffers=30 ! video/x-raw,format=I420,width=1280,height=720 \
+	! dmaheapalloc ! v4l2fwhtenc output-io-mode=dmabuf-import ! fakesink 2>&1)
+pages=$(($(<"$CMA_AREA/alloc_pages_success") - before))
+heap=$(sed -n 's/.*dmaheapalloc[0-9]*: active-heap = //p' <<<"$log" | tail -n 1)
+echo "  dmaheapalloc chose '$heap' (its active-heap property) because:"
+# The element's INFO lines say which device it asked and what it said.
+grep -E 'INFO +dmaheapalloc .*(allocates its|no heap support|no V4L2 device|dma-bufs of)' \
+	<<<"$log" | sed 's/.*<dmaheapalloc[0-9]*> /    /'
+echo "  $enc (vicodec's encoder) confirms: its output queue's active heap"
+"$TOOL" -d "$enc" --list | awk '/^[^ ].* queue:$/ { on = $1 ~ /^output/; next }
+	on && $1 == "active" { print "    " $2 }'
+echo "  30 frames encoded: $((pages * 4)) KiB allocated from '$CMA_HEAP' for the"
+echo "  frames dmaheapalloc served and the encoder's own buffers"
+
 section "vivid: choose the heap, then stream into buffers from it (DMABUF)"
 modprobe vivid n_devs=1 heap="$CMA_HEAP"
 cap=$(node_of vivid vid-cap)
