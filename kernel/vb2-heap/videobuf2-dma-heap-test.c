@@ -174,6 +174,19 @@ static void *alloc_plane(struct kunit *test, struct test_queue *tq)
 	return priv;
 }
 
+/* Allocates a plane, checks which heap it came from and frees it. */
+static void expect_alloc_from(struct kunit *test, struct test_queue *tq,
+			      const char *heap)
+{
+	void *priv = alloc_plane(test, tq);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_STREQ(test,
+			   dma_heap_get_name(vb2_dma_heap_plane_heap(&tq->vb, 0)),
+			   heap);
+	vb2_dma_heap_memops.put(priv);
+}
+
 static u32 pattern(size_t i)
 {
 	return (u32)(i * 2654435761u) ^ 0xa5a55a5au;
@@ -441,19 +454,12 @@ static void test_free_returns_at_once(struct kunit *test)
 static void test_fallback_when_exhausted(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
-	void *priv;
 
 	require_cma(test);
 
 	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
 	exhaust_cma(test);
-
-	priv = alloc_plane(test, &ctx->a);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	KUNIT_EXPECT_STREQ(test,
-			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
-			   "system");
-	vb2_dma_heap_memops.put(priv);
+	expect_alloc_from(test, &ctx->a, "system");
 }
 
 static void test_contiguous_requirement(struct kunit *test)
@@ -802,12 +808,7 @@ static void test_device_cma(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, cma_get_name(cma));
 
 	exhaust_cma(test);
-	priv = alloc_plane(test, &ctx->a);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	KUNIT_EXPECT_STREQ(test,
-			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
-			   "system");
-	vb2_dma_heap_memops.put(priv);
+	expect_alloc_from(test, &ctx->a, "system");
 }
 
 /*
