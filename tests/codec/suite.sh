@@ -21,8 +21,9 @@ EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
 # keeps which /dev/video node is the encoder in its registry: one registry
 # serves every run because load_drivers leaves vicodec the only V4L2 driver,
 # so its nodes get the same numbers each time. $OUT is on tmpfs: the
-# project share (9p) cannot write straight from heap buffer mappings (see
-# "Known limitations" in vb2-dma-heap.rst).
+# project share (9p) writes by pinning the pages it writes from, and the
+# mmap of a heap's dma-buf maps page frames (VM_PFNMAP) that cannot be
+# pinned.
 OUT=/tmp/codec
 roundtrip() {
 	local label=$1 out=$OUT/$1

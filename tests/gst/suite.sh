@@ -23,8 +23,9 @@ set -o pipefail
 
 find_heaps gst || exit 1
 HOG=$BUILD/tests/heap-hog
-# $OUT is on tmpfs: the project share (9p) cannot write straight from heap
-# buffer mappings (see "Known limitations" in vb2-dma-heap.rst).
+# $OUT is on tmpfs: the project share (9p) writes by pinning the pages it
+# writes from, and the mmap of a heap's dma-buf maps page frames
+# (VM_PFNMAP) that cannot be pinned.
 OUT=/tmp/gst
 mkdir -p "$OUT"
 chmod 1777 "$OUT"
