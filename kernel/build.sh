@@ -3,6 +3,8 @@
 # one) for ARCH (default x86_64): unpack its pinned Debian source package into
 # the cache, apply kernel/patches/<name>/series, make kernel/vb2-heap part of
 # the tree, merge kernel/configs/*.config and build the image and modules.
+# VARIANT=<name> (scripts/paths.sh) builds the same tree in its own output
+# directory with kernel/configs/<name>/*.config merged over those fragments.
 #
 # Every step is keyed on the content of its inputs, so an unchanged tree
 # rebuilds nothing and a changed patch, fragment or vb2-heap file rebuilds
@@ -90,10 +92,16 @@ add_vb2_heap() {
 # Kconfig drops (a typo, a missing dependency) is an error, not a warning.
 configure() {
 	local stamp=$KOUT/.vb2heap-config want frags=("$VB2HEAP_TOP"/kernel/configs/*.config)
-	want=$(hash_files "${frags[@]}" "$KSRC/.git/vb2heap-patches")
+	local variant=()
+	[ -z "$VARIANT" ] || variant=("$VB2HEAP_TOP/kernel/configs/$VARIANT"/*.config)
+	want=$(hash_files "${frags[@]}" "${variant[@]}" "$KSRC/.git/vb2heap-patches")
 	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && [ -f "$KOUT/.config" ] && return
-	log "configuring: $KDEFCONFIG + kvm_guest.config + ${frags[*]##*/}"
+	log "configuring: $KDEFCONFIG + kvm_guest.config + ${frags[*]##*/}${VARIANT:+ + $VARIANT/${variant[*]##*/}}"
 	mkdir -p "$KOUT"
+	if [ -n "$VARIANT" ]; then
+		override_fragments "${frags[@]}" -- "${variant[@]}" >"$KOUT/.vb2heap-fragment"
+		frags=("$KOUT/.vb2heap-fragment")
+	fi
 	local old=$KOUT/.config.vb2heap-old
 	[ -f "$KOUT/.config" ] && cp "$KOUT/.config" "$old"
 	make -s -C "$KSRC" O="$KOUT" "$KDEFCONFIG" >/dev/null
@@ -107,6 +115,21 @@ configure() {
 	fi
 	rm -f "$old"
 	echo "$want" >"$stamp"
+}
+
+# override_fragments BASE... -- VARIANT...: one fragment, the lines of BASE
+# whose symbol no VARIANT fragment sets, then VARIANT; so that the variant
+# may turn off what the test kernel asks for and check_fragments still holds
+# every line that is left.
+override_fragments() {
+	local base=()
+	while [ "$1" != -- ]; do
+		base+=("$1")
+		shift
+	done
+	shift
+	cat "${base[@]}" | grep -vwF -f <(grep -ohE 'CONFIG_[A-Za-z0-9_]+' "$@") || true
+	cat "$@"
 }
 
 kvm_guest_fragment() {

@@ -10,6 +10,7 @@ PACKAGES=(
 	rsync xz-utils git ca-certificates python3 python3-docutils debootstrap
 	qemu-system-x86 gcc-multilib libcmocka-dev pkg-config
 	meson libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+	gnuplot-nox
 )
 
 missing=()

@@ -4,8 +4,10 @@
 # KERNEL picks a kernel of kernel/VERSION by name (default: the first, the
 # primary kernel) and ARCH the architecture, in the kernel's own spelling
 # (default: x86_64). Each (KERNEL, ARCH) has its own trees in the cache, so
-# several can live there side by side. Override the whole cache with
-# VB2HEAP_CACHE.
+# several can live there side by side. VARIANT=<name> builds the same
+# patched tree with kernel/configs/<name>/*.config merged over the test
+# configuration (bench: no debugging options, for timing), in trees of its
+# own. Override the whole cache with VB2HEAP_CACHE.
 
 VB2HEAP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VB2HEAP_CACHE=${VB2HEAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vb2-heap}
@@ -34,10 +36,15 @@ x86_64)
 	echo "unsupported ARCH '$ARCH' (supported: x86_64)" >&2
 	return 2 2>/dev/null || exit 2 ;;
 esac
-export KERNEL ARCH
+VARIANT=${VARIANT:-}
+if [ -n "$VARIANT" ] && [ ! -d "$VB2HEAP_TOP/kernel/configs/$VARIANT" ]; then
+	echo "unknown VARIANT '$VARIANT': no kernel/configs/$VARIANT/" >&2
+	return 2 2>/dev/null || exit 2
+fi
+export KERNEL ARCH VARIANT
 
 KSRC=$VB2HEAP_CACHE/linux-$KERNEL/src        # patched source tree (a git repository)
-KTREE=$VB2HEAP_CACHE/linux-$KERNEL/$ARCH     # per-architecture outputs
+KTREE=$VB2HEAP_CACHE/linux-$KERNEL/$ARCH${VARIANT:+-$VARIANT} # per-architecture (and variant) outputs
 KOUT=$KTREE/build                            # O= build directory
 KMODROOT=$KTREE/modroot                      # INSTALL_MOD_PATH, shared with the VM
 KHDR=$KTREE/headers                          # installed uAPI headers for test programs
