@@ -4,16 +4,16 @@
 # and ARCH the architecture (default: x86_64) for kernel, tests, userspace,
 # vm and demo; check builds and tests every kernel of kernel/VERSION.
 SHELL := /bin/bash
-export KERNEL ARCH
+export KERNEL ARCH VARIANT
 # $(shell) does not see variables given on make's command line: pass them.
-PATHS = $(shell KERNEL='$(KERNEL)' ARCH='$(ARCH)' . scripts/paths.sh && echo "$$$(1)")
+PATHS = $(shell KERNEL='$(KERNEL)' ARCH='$(ARCH)' VARIANT='$(VARIANT)' . scripts/paths.sh && echo "$$$(1)")
 KHDR := $(call PATHS,KHDR)
 BUILD := $(call PATHS,BUILD)
 KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
 CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
 .PHONY: all deps kernel series series-check rootfs tests userspace gst-plugin \
-	install vm check demo clean
+	install vm check demo bench clean
 
 all: kernel rootfs tests userspace gst-plugin
 
@@ -102,6 +102,20 @@ check: rootfs
 
 demo: kernel rootfs tests userspace gst-plugin
 	@tests/vm/run scripts/demo.sh
+
+# Benchmarks (bench/): one boot of the bench kernel, the test kernel's
+# series built without its debugging options (VARIANT=bench, its own trees
+# in the cache), with programs built against its uAPI; never part of check.
+BENCH_PROGS := $(addprefix $(BUILD)/bench/,alloc stream heapioctl)
+CFLAGS_BENCH := -O2 -g -Wall -Wextra -Werror
+
+bench: rootfs
+	@$(MAKE) --no-print-directory VARIANT=bench kernel userspace $(BENCH_PROGS)
+	@VARIANT=bench bench/run
+
+$(BUILD)/bench/%: bench/%.c bench/common.c bench/common.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BENCH) -isystem $(KHDR)/include -o $@ $< bench/common.c
 
 clean:
 	rm -rf build
