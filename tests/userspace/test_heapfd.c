@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libv4l2heap by heap fd and the buffer layout helper: what reaches the
- * kernel and what the caller gets back, including the messages. Built
+ * libv4l2heap by heap fd, the queue entries and the buffer layout helper:
+ * what reaches the kernel and what the caller gets back, including the
+ * messages. Built
  * with -Wl,--wrap=ioctl,--wrap=readlink so that each test plays the
  * kernel: no heap or V4L2 device is needed.
  */
@@ -213,6 +214,75 @@ static void test_select_fd_negative(void **state)
 	assert_int_equal(ioctls, 0);
 }
 
+/*
+ * ENUM_HEAPS: an active queue entry holding buffers of two sizes, then an
+ * internal one.
+ */
+static const struct v4l2_heapdesc heapdescs[] = {
+	{
+		.usage = V4L2_HEAP_USAGE_ACTIVE,
+		.flags = V4L2_HEAP_FL_CONTIGUOUS,
+		.name = "reserved",
+		.size = 2 * PAGE,
+		.count = 3,
+		/* two of the format's size, one from CREATE_BUFS of 5 pages */
+		.bytes = 2 * 2 * PAGE + 5 * PAGE,
+	}, {
+		.usage = V4L2_HEAP_USAGE_INTERNAL,
+		.name = "system",
+		.purpose = "compressed frame",
+		.purpose_id = V4L2_HEAP_PURPOSE_BITSTREAM,
+		.size = PAGE,
+		.count = 1,
+		.bytes = PAGE,
+	},
+};
+
+static int enum_kernel(int fd, unsigned long request, void *arg)
+{
+	struct v4l2_heapdesc *desc = arg;
+	uint32_t index = desc->index, type = desc->type;
+
+	assert_int_equal(fd, DEVICE_FD);
+	assert_int_equal(request, VIDIOC_ENUM_HEAPS);
+	if (index >= sizeof(heapdescs) / sizeof(heapdescs[0]))
+		return -EINVAL;
+	*desc = heapdescs[index];
+	desc->index = index;
+	desc->type = type;
+	return 0;
+}
+
+/* Every field reaches the caller; bytes as the kernel counts them. */
+static void test_query(void **state)
+{
+	struct v4l2heap_err err = { 0 };
+	struct v4l2heap_entry entries[3];
+	static const uint32_t zero[sizeof(entries[0].reserved) / 4];
+
+	(void)state;
+	kernel = enum_kernel;
+	memset(entries, 0xff, sizeof(entries));
+	assert_int_equal(v4l2heap_query(DEVICE_FD, V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					entries, 3, &err), 2);
+	assert_int_equal(entries[0].type, V4L2_BUF_TYPE_VIDEO_CAPTURE);
+	assert_int_equal(entries[0].usage, V4L2HEAP_USAGE_ACTIVE);
+	assert_int_equal(entries[0].flags, V4L2HEAP_FL_CONTIGUOUS);
+	assert_string_equal(entries[0].heap, "reserved");
+	assert_string_equal(entries[0].purpose, "");
+	assert_int_equal(entries[0].purpose_id, V4L2HEAP_PURPOSE_NONE);
+	assert_int_equal(entries[0].size, 2 * PAGE);
+	assert_int_equal(entries[0].count, 3);
+	assert_int_equal(entries[0].bytes, 9 * PAGE);
+	assert_memory_equal(entries[0].reserved, zero, sizeof(zero));
+	assert_int_equal(entries[1].usage, V4L2HEAP_USAGE_INTERNAL);
+	assert_string_equal(entries[1].heap, "system");
+	assert_string_equal(entries[1].purpose, "compressed frame");
+	assert_int_equal(entries[1].purpose_id, V4L2HEAP_PURPOSE_BITSTREAM);
+	assert_int_equal(entries[1].bytes, PAGE);
+	assert_memory_equal(entries[1].reserved, zero, sizeof(zero));
+}
+
 /* G_FMT answers with @format, or fails with @g_fmt_result. */
 static struct v4l2_format format;
 static int g_fmt_result;
@@ -364,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup(test_select_fd_incompatible, setup),
 		cmocka_unit_test_setup(test_select_fd_not_a_heap, setup),
 		cmocka_unit_test_setup(test_select_fd_negative, setup),
+		cmocka_unit_test_setup(test_query, setup),
 		cmocka_unit_test_setup(test_layout_single_planar, setup),
 		cmocka_unit_test_setup(test_layout_multi_planar, setup),
 		cmocka_unit_test_setup(test_layout_meta, setup),

@@ -28,7 +28,7 @@ extern "C" {
  * may be newer when the program runs against another build.
  */
 #define V4L2HEAP_VERSION_MAJOR	0
-#define V4L2HEAP_VERSION_MINOR	2
+#define V4L2HEAP_VERSION_MINOR	3
 #define V4L2HEAP_VERSION_MICRO	0
 #define V4L2HEAP_VERSION_ENCODE(major, minor, micro) \
 	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(micro))
@@ -51,6 +51,20 @@ enum v4l2heap_usage {
 	V4L2HEAP_USAGE_ACTIVE = 1,	/* MMAP buffers of the queue come from it */
 	V4L2HEAP_USAGE_COMPATIBLE = 2,	/* the queue could use it */
 	V4L2HEAP_USAGE_INTERNAL = 3,	/* the driver's own buffers come from it */
+};
+
+/**
+ * What the driver uses an internal entry's buffers for
+ * (V4L2_HEAP_PURPOSE_*): a fixed set that programs can act on, where the
+ * entry's purpose string is the driver's own words for people.
+ */
+enum v4l2heap_purpose {
+	V4L2HEAP_PURPOSE_NONE = 0,	/* not internal: a queue entry */
+	V4L2HEAP_PURPOSE_OTHER = 1,	/* none of those below */
+	V4L2HEAP_PURPOSE_REFERENCE = 2,	/* a codec's reference frames */
+	V4L2HEAP_PURPOSE_BITSTREAM = 3,	/* compressed data */
+	V4L2HEAP_PURPOSE_SCRATCH = 4,	/* working memory of the hardware */
+	V4L2HEAP_PURPOSE_METADATA = 5,	/* data about the frames */
 };
 
 /** Entry flags (V4L2_HEAP_FL_*) */
@@ -80,7 +94,21 @@ struct v4l2heap_entry {
 	char purpose[V4L2HEAP_PURPOSE_MAX]; /* internal buffers only */
 	uint64_t size;			/* bytes per buffer, current format */
 	uint32_t count;			/* buffers allocated from the heap now */
-	uint32_t reserved[8];		/* zeroed: room for later versions */
+	/* Filled since 0.3: an older library zeroes them as reserved space. */
+	enum v4l2heap_purpose purpose_id; /* NONE for queue entries */
+	/*
+	 * The memory the @count buffers hold in the heap, which is not
+	 * always @count * @size: buffers from VIDIOC_CREATE_BUFS or from
+	 * before a format change may have another size, and a fallback may
+	 * put some planes of a buffer in another heap.
+	 */
+	uint64_t bytes;
+	/*
+	 * zeroed: room for later versions. Five, not six, words: where
+	 * uint64_t aligns to 4 bytes (i386) the struct has no tail padding
+	 * to take the sixth from.
+	 */
+	uint32_t reserved[5];
 };
 
 /** A buffer of a set: one dma-buf per plane */
@@ -242,6 +270,12 @@ void v4l2heap_bufset_free(struct v4l2heap_bufset *set);
 
 /* "active", "compatible", "internal"; "unknown" for a newer kernel's */
 const char *v4l2heap_usage_name(enum v4l2heap_usage usage);
+/*
+ * "other", "reference", "bitstream", "scratch", "metadata"; "unknown" for a
+ * newer kernel's; NULL for V4L2HEAP_PURPOSE_NONE, since queue entries have
+ * no purpose. Since 0.3.
+ */
+const char *v4l2heap_purpose_name(enum v4l2heap_purpose purpose);
 /* "capture", "output", "capture-mplane", "meta-capture", ...; NULL if none */
 const char *v4l2heap_type_name(uint32_t type);
 /* The buffer type for a name v4l2heap_type_name() returns; 0 if none */

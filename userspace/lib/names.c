@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Names of heap usages and of the buffer types the library handles.
+ * Names of heap usages and purposes, and of the buffer types the library
+ * handles.
  */
 #include <string.h>
 
@@ -13,6 +14,13 @@ _Static_assert(V4L2HEAP_USAGE_ACTIVE == V4L2_HEAP_USAGE_ACTIVE &&
 	       V4L2HEAP_USAGE_COMPATIBLE == V4L2_HEAP_USAGE_COMPATIBLE &&
 	       V4L2HEAP_USAGE_INTERNAL == V4L2_HEAP_USAGE_INTERNAL,
 	       "usage values differ from the uAPI");
+_Static_assert(V4L2HEAP_PURPOSE_NONE == V4L2_HEAP_PURPOSE_NONE &&
+	       V4L2HEAP_PURPOSE_OTHER == V4L2_HEAP_PURPOSE_OTHER &&
+	       V4L2HEAP_PURPOSE_REFERENCE == V4L2_HEAP_PURPOSE_REFERENCE &&
+	       V4L2HEAP_PURPOSE_BITSTREAM == V4L2_HEAP_PURPOSE_BITSTREAM &&
+	       V4L2HEAP_PURPOSE_SCRATCH == V4L2_HEAP_PURPOSE_SCRATCH &&
+	       V4L2HEAP_PURPOSE_METADATA == V4L2_HEAP_PURPOSE_METADATA,
+	       "purpose values differ from the uAPI");
 
 static const struct {
 	uint32_t type;
@@ -39,6 +47,26 @@ V4L2HEAP_EXPORT const char *v4l2heap_usage_name(enum v4l2heap_usage usage)
 		return "internal";
 	}
 	/* Later kernels may add usages. */
+	return "unknown";
+}
+
+V4L2HEAP_EXPORT const char *v4l2heap_purpose_name(enum v4l2heap_purpose purpose)
+{
+	switch (purpose) {
+	case V4L2HEAP_PURPOSE_NONE:
+		return NULL;
+	case V4L2HEAP_PURPOSE_OTHER:
+		return "other";
+	case V4L2HEAP_PURPOSE_REFERENCE:
+		return "reference";
+	case V4L2HEAP_PURPOSE_BITSTREAM:
+		return "bitstream";
+	case V4L2HEAP_PURPOSE_SCRATCH:
+		return "scratch";
+	case V4L2HEAP_PURPOSE_METADATA:
+		return "metadata";
+	}
+	/* Later kernels may add purposes. */
 	return "unknown";
 }
 

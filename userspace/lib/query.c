@@ -4,6 +4,7 @@
  * VIDIOC_ENUM_HEAPS, VIDIOC_G_HEAP and VIDIOC_S_HEAP.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,30 @@ _Static_assert(V4L2HEAP_PURPOSE_MAX == V4L2_HEAP_PURPOSE_SIZE,
 _Static_assert(V4L2HEAP_FL_CONTIGUOUS == V4L2_HEAP_FL_CONTIGUOUS &&
 	       V4L2HEAP_FL_SELECTED == V4L2_HEAP_FL_SELECTED,
 	       "heap flags differ from the uAPI");
+
+/*
+ * struct v4l2heap_entry as 0.2 released it. Callers index arrays of
+ * entries, so later fields must fit into its reserved space: the size
+ * and the offsets of the fields before it stay as they were.
+ */
+struct entry_0_2 {
+	uint32_t type;
+	uint32_t usage;
+	uint32_t flags;
+	char heap[V4L2HEAP_NAME_MAX];
+	char purpose[V4L2HEAP_PURPOSE_MAX];
+	uint64_t size;
+	uint32_t count;
+	uint32_t reserved[8];
+};
+_Static_assert(sizeof(struct v4l2heap_entry) == sizeof(struct entry_0_2) &&
+	       offsetof(struct v4l2heap_entry, size) ==
+	       offsetof(struct entry_0_2, size) &&
+	       offsetof(struct v4l2heap_entry, count) ==
+	       offsetof(struct entry_0_2, count) &&
+	       offsetof(struct v4l2heap_entry, purpose_id) ==
+	       offsetof(struct entry_0_2, reserved),
+	       "struct v4l2heap_entry changed its size or layout");
 
 /* Output queues first: data flows from them to the capture queues. */
 static const struct {
@@ -178,6 +203,8 @@ static void store_entry(const struct v4l2_heapdesc *desc, void *data)
 	copy_name(entry->purpose, desc->purpose, sizeof(entry->purpose));
 	entry->size = desc->size;
 	entry->count = desc->count;
+	entry->purpose_id = desc->purpose_id;
+	entry->bytes = desc->bytes;
 }
 
 V4L2HEAP_EXPORT int v4l2heap_query(int device_fd, uint32_t type,
