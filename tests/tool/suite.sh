@@ -68,14 +68,20 @@ list_shows() {
 # page documents, with one active entry naming HEAP per queue.
 json_shows() {
 	"$TOOL" -d "$1" --list --json | jq -e --arg dev "$1" --arg heap "$2" '
-		def entry_ok: (keys == ["bytes_per_buffer", "count", "flags", "heap",
-				"purpose", "usage"]) and
+		def entry_ok: (keys == ["bytes", "bytes_per_buffer", "count", "flags",
+				"heap", "purpose", "purpose_id", "usage"]) and
 			(.usage | IN("active", "compatible", "internal")) and
 			(.heap | type == "string" and length > 0) and
 			(.flags | type == "array" and all(type == "string")) and
 			(.bytes_per_buffer | type == "number" and . > 0) and
 			(.count | type == "number" and . >= 0) and
-			(.purpose | type == "string");
+			(.bytes | type == "number" and . >= 0) and
+			(.usage != "active" or .count == 0 or .bytes > 0) and
+			(.purpose | type == "string") and
+			(if .usage == "internal" then
+				.purpose_id | IN("other", "reference", "bitstream",
+					"scratch", "metadata")
+			else .purpose_id == null end);
 		keys == ["device", "queues"] and .device == $dev and
 		(.queues | type == "array" and length > 0) and
 		all(.queues[]; keys == ["entries", "type"] and

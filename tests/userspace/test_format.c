@@ -31,6 +31,8 @@ static const struct v4l2heap_entry capture_entries[] = {
 		.heap = "reserved",
 		.size = 462848,
 		.count = 4,
+		/* one of them from VIDIOC_CREATE_BUFS, for a larger format */
+		.bytes = 3 * 462848 + 614400,
 	}, {
 		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
 		.usage = V4L2HEAP_USAGE_COMPATIBLE,
@@ -41,9 +43,11 @@ static const struct v4l2heap_entry capture_entries[] = {
 		.usage = V4L2HEAP_USAGE_INTERNAL,
 		.flags = V4L2HEAP_FL_CONTIGUOUS,
 		.heap = "reserved",
-		.purpose = "reference",
-		.size = 123,
+		.purpose = "reference frame",
+		.purpose_id = V4L2HEAP_PURPOSE_REFERENCE,
+		.size = 4096,
 		.count = 2,
+		.bytes = 8192,
 	},
 };
 
@@ -54,6 +58,7 @@ static const struct v4l2heap_entry output_entries[] = {
 		.heap = "system",
 		.size = 18446744073709551615u,
 		.count = 4294967295u,
+		.bytes = 18446744073709551615u,
 	},
 };
 
@@ -202,10 +207,10 @@ static void test_queue_table(void **state)
 	text = render(format_tables, &listing);
 	assert_string_equal(text,
 		"capture queue:\n"
-		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT  PURPOSE\n"
-		"  active      reserved  contiguous,selected     462848      4  -\n"
-		"  compatible  system    -                       462848      0  -\n"
-		"  internal    reserved  contiguous                 123      2  reference\n");
+		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT     HELD  PURPOSE\n"
+		"  active      reserved  contiguous,selected     462848      4  2002944  -\n"
+		"  compatible  system    -                       462848      0        0  -\n"
+		"  internal    reserved  contiguous                4096      2     8192  reference (reference frame)\n");
 	assert_no_trailing_blanks(text);
 }
 
@@ -229,14 +234,14 @@ static void test_tables_together(void **state)
 		"reserved  contiguous\n"
 		"\n"
 		"output queue:\n"
-		"  USAGE   HEAP    FLAGS             BYTES/BUF       COUNT  PURPOSE\n"
-		"  active  system  -      18446744073709551615  4294967295  -\n"
+		"  USAGE   HEAP    FLAGS             BYTES/BUF       COUNT                  HELD  PURPOSE\n"
+		"  active  system  -      18446744073709551615  4294967295  18446744073709551615  -\n"
 		"\n"
 		"capture queue:\n"
-		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT  PURPOSE\n"
-		"  active      reserved  contiguous,selected     462848      4  -\n"
-		"  compatible  system    -                       462848      0  -\n"
-		"  internal    reserved  contiguous                 123      2  reference\n");
+		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT     HELD  PURPOSE\n"
+		"  active      reserved  contiguous,selected     462848      4  2002944  -\n"
+		"  compatible  system    -                       462848      0        0  -\n"
+		"  internal    reserved  contiguous                4096      2     8192  reference (reference frame)\n");
 	assert_no_trailing_blanks(text);
 }
 
@@ -255,7 +260,52 @@ static void test_queue_without_entries(void **state)
 	(void)state;
 	assert_string_equal(render(format_tables, &listing),
 		"meta-capture queue:\n"
-		"  USAGE  HEAP  FLAGS  BYTES/BUF  COUNT  PURPOSE\n");
+		"  USAGE  HEAP  FLAGS  BYTES/BUF  COUNT  HELD  PURPOSE\n");
+}
+
+/*
+ * The purpose id comes first, the driver's words after it when they add
+ * anything.
+ */
+static void test_purpose_column(void **state)
+{
+	static const struct v4l2heap_entry entries[] = {
+		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "a",
+		  .purpose_id = V4L2HEAP_PURPOSE_BITSTREAM,
+		  .purpose = "compressed frame" },
+		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "b",
+		  .purpose_id = V4L2HEAP_PURPOSE_SCRATCH, .purpose = "scratch" },
+		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "c",
+		  .purpose_id = V4L2HEAP_PURPOSE_METADATA },
+		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "d",
+		  .purpose_id = V4L2HEAP_PURPOSE_OTHER, .purpose = "firmware" },
+		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "e",
+		  .purpose = "no id" },
+	};
+	const struct format_queue queue = {
+		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
+		.entries = entries,
+		.num_entries = 5,
+	};
+	struct format_listing listing = {
+		.with_device = true,
+		.device = "/dev/video0",
+		.queues = &queue,
+		.num_queues = 1,
+	};
+
+	(void)state;
+	assert_string_equal(render(format_tables, &listing),
+		"output queue:\n"
+		"  USAGE     HEAP  FLAGS  BYTES/BUF  COUNT  HELD  PURPOSE\n"
+		"  internal  a     -              0      0     0  bitstream (compressed frame)\n"
+		"  internal  b     -              0      0     0  scratch\n"
+		"  internal  c     -              0      0     0  metadata\n"
+		"  internal  d     -              0      0     0  other (firmware)\n"
+		"  internal  e     -              0      0     0  no id\n");
+	assert_json(render(format_json, &listing),
+		    "[e['purpose_id'] for e in d['queues'][0]['entries']] == "
+		    "['bitstream', 'scratch', 'metadata', 'other', None]");
 }
 
 /* A newer kernel or library may know more than this tool. */
@@ -265,8 +315,11 @@ static void test_unknown_values(void **state)
 		.usage = 9,
 		.flags = V4L2HEAP_FL_SELECTED | 0x4 | 0x80000000,
 		.heap = "h",
+		.purpose = "p",
+		.purpose_id = 99,
 		.size = 1,
 		.count = 1,
+		.bytes = 1,
 	};
 	const struct v4l2heap_heap heap = { .name = "new", .caps = 0x6 };
 	const struct format_queue queue = {
@@ -291,15 +344,16 @@ static void test_unknown_values(void **state)
 		"new   0x6\n"
 		"\n"
 		"type-99 queue:\n"
-		"  USAGE    HEAP  FLAGS                BYTES/BUF  COUNT  PURPOSE\n"
-		"  unknown  h     selected,0x80000004          1      1  -\n");
+		"  USAGE    HEAP  FLAGS                BYTES/BUF  COUNT  HELD  PURPOSE\n"
+		"  unknown  h     selected,0x80000004          1      1     1  unknown (p)\n");
 	json = render(format_json, &listing);
 	assert_string_equal(json,
 		"{\"heaps\":[{\"name\":\"new\",\"caps\":[\"0x6\"]}],"
 		"\"device\":\"/dev/video0\",\"queues\":[{\"type\":\"type-99\","
 		"\"entries\":[{\"usage\":\"unknown\",\"heap\":\"h\","
 		"\"flags\":[\"selected\",\"0x80000004\"],"
-		"\"bytes_per_buffer\":1,\"count\":1,\"purpose\":\"\"}]}]}\n");
+		"\"bytes_per_buffer\":1,\"count\":1,\"bytes\":1,"
+		"\"purpose\":\"p\",\"purpose_id\":\"unknown\"}]}]}\n");
 	assert_json(json, "d['queues'][0]['entries'][0]['flags'] == "
 			  "['selected', '0x80000004']");
 }
@@ -350,20 +404,24 @@ static void test_json_device(void **state)
 		"{\"device\":\"/dev/video0\",\"queues\":[{\"type\":\"capture\",\"entries\":["
 		"{\"usage\":\"active\",\"heap\":\"reserved\","
 		"\"flags\":[\"contiguous\",\"selected\"],"
-		"\"bytes_per_buffer\":462848,\"count\":4,\"purpose\":\"\"},"
+		"\"bytes_per_buffer\":462848,\"count\":4,\"bytes\":2002944,"
+		"\"purpose\":\"\",\"purpose_id\":null},"
 		"{\"usage\":\"compatible\",\"heap\":\"system\",\"flags\":[],"
-		"\"bytes_per_buffer\":462848,\"count\":0,\"purpose\":\"\"},"
+		"\"bytes_per_buffer\":462848,\"count\":0,\"bytes\":0,"
+		"\"purpose\":\"\",\"purpose_id\":null},"
 		"{\"usage\":\"internal\",\"heap\":\"reserved\","
 		"\"flags\":[\"contiguous\"],"
-		"\"bytes_per_buffer\":123,\"count\":2,\"purpose\":\"reference\"}"
+		"\"bytes_per_buffer\":4096,\"count\":2,\"bytes\":8192,"
+		"\"purpose\":\"reference frame\",\"purpose_id\":\"reference\"}"
 		"]}]}\n");
 	assert_json(json,
 		    "d['device'] == '/dev/video0' and "
 		    "[q['type'] for q in d['queues']] == ['capture'] and "
+		    "d['queues'][0]['entries'][0]['purpose_id'] is None and "
 		    "d['queues'][0]['entries'][2] == {'usage': 'internal', "
 		    "'heap': 'reserved', 'flags': ['contiguous'], "
-		    "'bytes_per_buffer': 123, 'count': 2, "
-		    "'purpose': 'reference'}");
+		    "'bytes_per_buffer': 4096, 'count': 2, 'bytes': 8192, "
+		    "'purpose': 'reference frame', 'purpose_id': 'reference'}");
 }
 
 /* Both listings in one document: standard output stays one JSON value. */
@@ -385,7 +443,8 @@ static void test_json_together(void **state)
 		    "len(d['heaps']) == 2 and "
 		    "[q['type'] for q in d['queues']] == ['output', 'capture'] and "
 		    "d['queues'][0]['entries'][0]['bytes_per_buffer'] == 2**64 - 1 and "
-		    "d['queues'][0]['entries'][0]['count'] == 2**32 - 1");
+		    "d['queues'][0]['entries'][0]['count'] == 2**32 - 1 and "
+		    "d['queues'][0]['entries'][0]['bytes'] == 2**64 - 1");
 }
 
 static void test_json_device_without_queues(void **state)
@@ -472,6 +531,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_tables_together, free_output),
 		cmocka_unit_test_teardown(test_queue_without_entries,
 					  free_output),
+		cmocka_unit_test_teardown(test_purpose_column, free_output),
 		cmocka_unit_test_teardown(test_unknown_values, free_output),
 		cmocka_unit_test_teardown(test_json_heaps, free_output),
 		cmocka_unit_test_teardown(test_json_no_heaps, free_output),

@@ -8,8 +8,11 @@
 #include "format.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_COLUMNS	6
-/* Wide enough for a heap name, a number or every flag name. */
+#define MAX_COLUMNS	7
+/*
+ * Wide enough for a heap name, a number, every flag name or a purpose id's
+ * name with the purpose.
+ */
 #define CELL_MAX	(V4L2HEAP_NAME_MAX + 16)
 #define HEX_MAX		sizeof("0xffffffff")
 
@@ -149,8 +152,29 @@ static const struct column entry_columns[] = {
 	{ "FLAGS", false },
 	{ "BYTES/BUF", true },
 	{ "COUNT", true },
+	{ "HELD", true },
 	{ "PURPOSE", false },
 };
+
+/*
+ * "reference (reference frame)": the purpose id, which means the same for
+ * every driver, then the driver's own words when they say more; "-" for
+ * queue entries. An internal entry without an id, which the uAPI rules
+ * out, still shows what the driver said.
+ */
+static void purpose_text(char text[CELL_MAX],
+			 const struct v4l2heap_entry *entry)
+{
+	const char *id = v4l2heap_purpose_name(entry->purpose_id);
+
+	if (!id)
+		snprintf(text, CELL_MAX, "%s",
+			 entry->purpose[0] ? entry->purpose : "-");
+	else if (!entry->purpose[0] || !strcmp(entry->purpose, id))
+		snprintf(text, CELL_MAX, "%s", id);
+	else
+		snprintf(text, CELL_MAX, "%s (%s)", id, entry->purpose);
+}
 
 static void entry_cells(const void *rows, size_t row, char cells[][CELL_MAX])
 {
@@ -163,8 +187,8 @@ static void entry_cells(const void *rows, size_t row, char cells[][CELL_MAX])
 		   ARRAY_SIZE(entry_flags));
 	snprintf(cells[3], CELL_MAX, "%" PRIu64, entry->size);
 	snprintf(cells[4], CELL_MAX, "%" PRIu32, entry->count);
-	snprintf(cells[5], CELL_MAX, "%s",
-		 entry->purpose[0] ? entry->purpose : "-");
+	snprintf(cells[5], CELL_MAX, "%" PRIu64, entry->bytes);
+	purpose_text(cells[6], entry);
 }
 
 void format_tables(FILE *f, const struct format_listing *listing)
@@ -291,16 +315,24 @@ static void json_heaps(FILE *f, const struct format_listing *listing)
 
 static void json_entry(FILE *f, const struct v4l2heap_entry *entry)
 {
+	const char *purpose_id;
+
 	fputs("{\"usage\":", f);
 	format_json_string(f, v4l2heap_usage_name(entry->usage));
 	fputs(",\"heap\":", f);
 	format_json_string(f, entry->heap);
 	fputs(",\"flags\":", f);
 	json_flags(f, entry->flags, entry_flags, ARRAY_SIZE(entry_flags));
-	fprintf(f, ",\"bytes_per_buffer\":%" PRIu64 ",\"count\":%" PRIu32,
-		entry->size, entry->count);
+	fprintf(f, ",\"bytes_per_buffer\":%" PRIu64 ",\"count\":%" PRIu32
+		",\"bytes\":%" PRIu64, entry->size, entry->count, entry->bytes);
 	fputs(",\"purpose\":", f);
 	format_json_string(f, entry->purpose);
+	fputs(",\"purpose_id\":", f);
+	purpose_id = v4l2heap_purpose_name(entry->purpose_id);
+	if (purpose_id)
+		format_json_string(f, purpose_id);
+	else
+		fputs("null", f);
 	fputc('}', f);
 }
 
