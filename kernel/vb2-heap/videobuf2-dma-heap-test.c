@@ -64,8 +64,10 @@ static struct device *test_device(struct kunit *test, const char *name)
 	return dev;
 }
 
-static void test_queue_init(struct test_queue *tq, enum dma_data_direction dir)
+static void test_queue_init(struct test_queue *tq, struct device *dev,
+			    enum dma_data_direction dir)
 {
+	tq->q.dev = dev;
 	tq->q.dma_dir = dir;
 	tq->q.heap_policy = &tq->policy;
 	tq->q.mem_ops = &vb2_dma_heap_memops;
@@ -88,8 +90,8 @@ static int test_init(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->dev = test_device(test, "vb2-dma-heap-test");
-	test_queue_init(&ctx->a, DMA_FROM_DEVICE);
-	test_queue_init(&ctx->b, DMA_TO_DEVICE);
+	test_queue_init(&ctx->a, ctx->dev, DMA_FROM_DEVICE);
+	test_queue_init(&ctx->b, ctx->dev, DMA_TO_DEVICE);
 	test->priv = ctx;
 	return 0;
 }
@@ -623,7 +625,8 @@ static void test_enum_heaps(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	const struct vb2_dma_heap_group groups[] = {
-		{ "scratch", SZ_64K + 1, &ctx->a.policy },
+		{ "scratch", V4L2_HEAP_PURPOSE_SCRATCH, SZ_64K + 1,
+		  &ctx->a.policy },
 	};
 	struct vb2_dma_heap_internal internal;
 	struct vb2_dma_heap_ibuf *ibuf;
@@ -646,8 +649,10 @@ static void test_enum_heaps(struct kunit *test)
 		if (d.usage == V4L2_HEAP_USAGE_INTERNAL) {
 			KUNIT_EXPECT_STREQ(test, (char *)d.purpose, "scratch");
 			KUNIT_EXPECT_STREQ(test, (char *)d.name, CMA_HEAP);
+			KUNIT_EXPECT_EQ(test, d.purpose_id, V4L2_HEAP_PURPOSE_SCRATCH);
 			KUNIT_EXPECT_EQ(test, d.size, SZ_64K + PAGE_SIZE);
 			KUNIT_EXPECT_EQ(test, d.count, 0);
+			KUNIT_EXPECT_EQ(test, d.bytes, 0);
 			continue;
 		}
 		/* Only contiguous heaps can serve this queue. */
@@ -672,6 +677,7 @@ static void test_enum_heaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
 						      ARRAY_SIZE(groups), &d), 0);
 	KUNIT_EXPECT_EQ(test, d.count, 1);
+	KUNIT_EXPECT_EQ(test, d.bytes, SZ_64K + PAGE_SIZE);
 	vb2_dma_heap_internal_release(&internal);
 
 	/* A queue that does not allocate from heaps has nothing to report. */
@@ -795,7 +801,6 @@ static void test_device_cma(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&ctx->a.policy, heaps,
 						      ARRAY_SIZE(heaps), 0), 0);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&ctx->a.policy), 0);
-	ctx->a.q.dev = test_dev(test);
 
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
@@ -837,6 +842,165 @@ static void test_internal_no_kernel_mapping(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&internal.bufs));
 }
 
+/* Fills @d with the queue's ENUM_HEAPS entry @index. */
+static int queue_entry(struct test_queue *tq, unsigned int index,
+		       struct v4l2_heapdesc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->index = index;
+	return vb2_dma_heap_enum_heaps(&tq->q, NULL, NULL, 0, d);
+}
+
+/*
+ * A device that cannot address all RAM and has no IOMMU gets no memory it
+ * cannot reach, as from dma_alloc_attrs(): with a 24-bit DMA mask neither
+ * the system heap nor a CMA area above 16 MiB will do, so nothing is
+ * allocated, listed or selectable.
+ */
+static void test_dma_mask(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+	struct v4l2_heapdesc d;
+	struct dma_heap *cma;
+
+	require_cma(test);
+	cma = dma_heap_find_by_name(CMA_HEAP);
+	if (dma_heap_get_max_phys(cma) < SZ_16M) {
+		dma_heap_put(cma);
+		kunit_skip(test, "the CMA area lies within 16 MiB");
+	}
+	dma_heap_put(cma);
+	if (dma_set_mask_and_coherent(test_dev(test), DMA_BIT_MASK(24)))
+		kunit_skip(test, "no 24-bit DMA on this machine");
+
+	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	ctx->a.policy.any_heap = true;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, queue_entry(&ctx->a, 0, &d), -EINVAL);
+
+	q->selected_heap = dma_heap_find_by_name("system");
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -EINVAL);
+}
+
+/*
+ * A queue asking for GFP_DMA32 memory gets it below 4 GiB, as vb2-vmalloc
+ * and vb2-dma-sg give it: from the system heap only if all RAM is there.
+ */
+static void test_gfp_dma32(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dma_heap *system = dma_heap_find_by_name("system");
+	bool low = dma_heap_get_max_phys(system) <= DMA_BIT_MASK(32);
+	struct scatterlist *s;
+	struct sg_table *sgt;
+	unsigned int i;
+	void *priv;
+
+	dma_heap_put(system);
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	ctx->a.q.gfp_flags = GFP_DMA32;
+	priv = alloc_plane(test, &ctx->a);
+	if (!low) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR(priv), -ENODEV);
+		return;
+	}
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	sgt = vb2_dma_heap_plane_sgt(&ctx->a.vb, 0);
+	for_each_sgtable_sg(sgt, s, i)
+		KUNIT_EXPECT_LE(test, sg_phys(s) + s->length - 1, DMA_BIT_MASK(32));
+	vb2_dma_heap_memops.put(priv);
+}
+
+/*
+ * The heaps a queue may use are the heaps its driver named, not whatever
+ * is registered with the right capabilities, unless the driver says its
+ * device can use any memory.
+ */
+static void test_compatible_heaps(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+	struct v4l2_heapdesc d;
+	unsigned int i;
+	bool cma_listed = false;
+
+	require_cma(test);
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	KUNIT_ASSERT_EQ(test, queue_entry(&ctx->a, 0, &d), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)d.name, "system");
+	KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, queue_entry(&ctx->a, 1, &d), -EINVAL);
+
+	q->selected_heap = dma_heap_find_by_name(CMA_HEAP);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -EINVAL);
+
+	ctx->a.policy.any_heap = true;
+	expect_alloc_from(test, &ctx->a, CMA_HEAP);
+	KUNIT_ASSERT_EQ(test, queue_entry(&ctx->a, 0, &d), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)d.name, CMA_HEAP);
+	KUNIT_EXPECT_EQ(test, d.flags, V4L2_HEAP_FL_CONTIGUOUS | V4L2_HEAP_FL_SELECTED);
+	for (i = 1; !queue_entry(&ctx->a, i, &d); i++) {
+		KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_COMPATIBLE);
+		cma_listed |= !strcmp((char *)d.name, CMA_HEAP);
+	}
+	KUNIT_EXPECT_FALSE(test, cma_listed);
+	KUNIT_EXPECT_GE(test, i, 2);
+}
+
+/*
+ * Every plane counts, and a buffer whose planes came from two heaps after
+ * a fallback is reported in both, with the bytes each heap holds.
+ */
+static void test_enum_planes(struct kunit *test)
+{
+	const unsigned long lengths[] = { TEST_SIZE, SZ_64K + 1 };
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+	struct vb2_buffer *vb = &ctx->a.vb;
+	struct vb2_buffer *bufs[1] = { vb };
+	unsigned long bitmap = BIT(0);
+	struct v4l2_heapdesc active, other;
+	unsigned int p;
+	void *priv;
+
+	require_cma(test);
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	ctx->a.policy.any_heap = true;
+	q->bufs = bufs;
+	q->bufs_bitmap = &bitmap;
+	q->max_num_buffers = 1;
+	vb->memory = VB2_MEMORY_MMAP;
+	vb->num_planes = ARRAY_SIZE(lengths);
+
+	for (p = 0; p < ARRAY_SIZE(lengths); p++) {
+		q->selected_heap = p ? NULL : dma_heap_find_by_name(CMA_HEAP);
+		vb->planes[p].length = lengths[p];
+		priv = vb2_dma_heap_memops.alloc(vb, test_dev(test),
+						 PAGE_ALIGN(lengths[p]));
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+		vb->planes[p].mem_priv = priv;
+		dma_heap_put(q->selected_heap);
+	}
+	q->selected_heap = NULL;
+
+	KUNIT_ASSERT_EQ(test, queue_entry(&ctx->a, 0, &active), 0);
+	KUNIT_EXPECT_STREQ(test, (char *)active.name, "system");
+	KUNIT_EXPECT_EQ(test, active.count, 1);
+	KUNIT_EXPECT_EQ(test, active.bytes, SZ_64K + PAGE_SIZE);
+	for (p = 1; !queue_entry(&ctx->a, p, &other); p++)
+		if (!strcmp((char *)other.name, CMA_HEAP))
+			break;
+	KUNIT_ASSERT_STREQ(test, (char *)other.name, CMA_HEAP);
+	KUNIT_EXPECT_EQ(test, other.usage, V4L2_HEAP_USAGE_ACTIVE);
+	KUNIT_EXPECT_EQ(test, other.count, 1);
+	KUNIT_EXPECT_EQ(test, other.bytes, TEST_SIZE);
+
+	for (p = 0; p < ARRAY_SIZE(lengths); p++)
+		vb2_dma_heap_memops.put(vb->planes[p].mem_priv);
+	q->bufs = NULL;
+}
+
 static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
 	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
@@ -856,6 +1020,10 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_selection_rechecked),
 	KUNIT_CASE(test_device_cma),
 	KUNIT_CASE(test_internal_no_kernel_mapping),
+	KUNIT_CASE(test_dma_mask),
+	KUNIT_CASE(test_gfp_dma32),
+	KUNIT_CASE(test_compatible_heaps),
+	KUNIT_CASE(test_enum_planes),
 	{}
 };
 

@@ -13,6 +13,7 @@
  */
 
 #include <linux/cma.h>
+#include <linux/dma-direct.h>
 #include <linux/dma-heap.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -82,6 +83,40 @@ static bool vb2_dma_heap_has_caps(struct dma_heap *heap, u32 caps)
 }
 
 /*
+ * Whether @dev can reach every page @heap may hand out, as it can the
+ * memory the stock allocators take for it: through an IOMMU or a DMA mask
+ * that covers all RAM, or because the heap's memory lies within the mask.
+ * A queue that asks for GFP_DMA32 memory gets it from vb2-vmalloc and
+ * vb2-dma-sg, so only heaps below 4 GiB will do for it.
+ */
+static bool vb2_dma_heap_reachable(struct dma_heap *heap, struct device *dev,
+				   gfp_t gfp)
+{
+	phys_addr_t max_phys = dma_heap_get_max_phys(heap);
+
+	if ((gfp & GFP_DMA32) && max_phys > DMA_BIT_MASK(32))
+		return false;
+	if (!dma_addressing_limited(dev))
+		return true;
+	return phys_to_dma(dev, max_phys) <=
+	       min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+}
+
+/*
+ * Whether the allocator can take memory for @dev from @heap and meet
+ * @policy's requirements: the heap hands out pages to the kernel, has the
+ * capabilities and the device can reach them.
+ */
+static bool vb2_dma_heap_usable(const struct vb2_dma_heap_policy *policy,
+				struct dma_heap *heap, struct device *dev,
+				gfp_t gfp)
+{
+	return vb2_dma_heap_has_caps(heap, policy->caps) &&
+	       dma_heap_can_mem_alloc(heap) &&
+	       vb2_dma_heap_reachable(heap, dev, gfp);
+}
+
+/*
  * The heap the kernel registered for @dev's CMA area, which is its own
  * (a "memory-region" in the device tree) or else the default one, named
  * after the area; referenced, or NULL.
@@ -105,22 +140,53 @@ static struct dma_heap *vb2_dma_heap_resolve(const char *name,
 }
 
 /*
- * The first heap of @policy from index *@i on that is registered and has the
- * policy's capabilities, referenced, or NULL; *@i moves past it.
+ * The first heap of @policy from index *@i on that is registered and
+ * usable, referenced, or NULL; *@i moves past it.
  */
 static struct dma_heap *
 vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
-			 struct device *dev, unsigned int *i)
+			 struct device *dev, gfp_t gfp, unsigned int *i)
 {
 	struct dma_heap *heap;
 
 	while (*i < policy->num_heaps) {
 		heap = vb2_dma_heap_resolve(policy->heaps[(*i)++], dev);
-		if (heap && vb2_dma_heap_has_caps(heap, policy->caps))
+		if (heap && vb2_dma_heap_usable(policy, heap, dev, gfp))
 			return heap;
 		dma_heap_put(heap);
 	}
 	return NULL;
+}
+
+static bool vb2_dma_heap_in_policy(const struct vb2_dma_heap_policy *policy,
+				   struct dma_heap *heap, struct device *dev)
+{
+	struct dma_heap *named;
+	unsigned int i;
+	bool found;
+
+	for (i = 0; i < policy->num_heaps; i++) {
+		named = vb2_dma_heap_resolve(policy->heaps[i], dev);
+		found = named == heap;
+		dma_heap_put(named);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The heaps a queue may allocate from, and so those userspace may select:
+ * the heaps its policy names, or every registered heap if the driver says
+ * its device can work with any memory, that are usable for @dev.
+ */
+static bool vb2_dma_heap_compatible(struct vb2_queue *q, struct dma_heap *heap,
+				    struct device *dev)
+{
+	const struct vb2_dma_heap_policy *policy = q->heap_policy;
+
+	return vb2_dma_heap_usable(policy, heap, dev, q->gfp_flags) &&
+	       (policy->any_heap || vb2_dma_heap_in_policy(policy, heap, dev));
 }
 
 static void vb2_dma_heap_mem_free(struct vb2_dma_heap_mem *mem)
@@ -174,13 +240,13 @@ err_free:
 }
 
 /*
- * Tries the policy's heaps in order. Only exhaustion moves on to the next
- * heap, and a heap that cannot hand out memory to the kernel is skipped:
- * any other error is a real failure the caller must see.
+ * Tries the policy's usable heaps in order. Only exhaustion moves on to the
+ * next heap: any other error is a real failure the caller must see.
  */
 static struct vb2_dma_heap_mem *
 vb2_dma_heap_policy_alloc(struct device *dev,
-			  const struct vb2_dma_heap_policy *policy, size_t size)
+			  const struct vb2_dma_heap_policy *policy, gfp_t gfp,
+			  size_t size)
 {
 	struct vb2_dma_heap_mem *mem = ERR_PTR(-ENODEV);
 	struct dma_heap *heap;
@@ -189,22 +255,20 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 	if (!policy)
 		return ERR_PTR(-EINVAL);
 
-	while ((heap = vb2_dma_heap_policy_next(policy, dev, &i))) {
+	while ((heap = vb2_dma_heap_policy_next(policy, dev, gfp, &i))) {
 		mem = vb2_dma_heap_mem_alloc(heap, size);
 		if (!IS_ERR(mem))
 			return mem;
 		if (PTR_ERR(mem) == -ENOMEM)
 			dev_dbg(dev, "heap %s exhausted allocating %zu bytes\n",
 				dma_heap_get_name(heap), size);
-		else if (PTR_ERR(mem) == -EOPNOTSUPP)
-			mem = ERR_PTR(-ENODEV);
 		dma_heap_put(heap);
-		if (PTR_ERR(mem) != -ENOMEM && PTR_ERR(mem) != -ENODEV)
+		if (PTR_ERR(mem) != -ENOMEM)
 			break;
 	}
 
 	if (PTR_ERR(mem) == -ENODEV)
-		dev_err_ratelimited(dev, "no usable heap in the queue's policy (%u heaps, caps 0x%x)\n",
+		dev_err_ratelimited(dev, "no usable heap in the policy (%u heaps, caps 0x%x)\n",
 				    policy->num_heaps, policy->caps);
 	return mem;
 }
@@ -223,10 +287,11 @@ static struct vb2_dma_heap_mem *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
 	struct vb2_dma_heap_mem *mem;
 
 	if (!heap)
-		return vb2_dma_heap_policy_alloc(dev, q->heap_policy, size);
+		return vb2_dma_heap_policy_alloc(dev, q->heap_policy,
+						 q->gfp_flags, size);
 
-	if (!vb2_dma_heap_has_caps(heap, q->heap_policy->caps)) {
-		dev_err_ratelimited(dev, "selected heap %s lacks capabilities 0x%x the queue now requires\n",
+	if (!vb2_dma_heap_compatible(q, heap, dev)) {
+		dev_err_ratelimited(dev, "selected heap %s no longer meets the queue's requirements (caps 0x%x)\n",
 				    dma_heap_get_name(heap), q->heap_policy->caps);
 		return ERR_PTR(-EINVAL);
 	}
@@ -510,6 +575,7 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_memops);
  * @caps:	DMA_HEAP_CAP_* flags every heap used must have
  *
  * Only the name pointers are stored: the strings must outlive the policy.
+ * &vb2_dma_heap_policy.any_heap stays as the driver set it.
  *
  * Return: 0, or -EINVAL when more than %VB2_DMA_HEAP_MAX_HEAPS names remain
  * or none does.
@@ -518,7 +584,10 @@ int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
 			    const char * const *heaps, unsigned int num_heaps,
 			    u32 caps)
 {
-	struct vb2_dma_heap_policy new = { .caps = caps };
+	struct vb2_dma_heap_policy new = {
+		.caps = caps,
+		.any_heap = policy->any_heap,
+	};
 	unsigned int i;
 
 	for (i = 0; i < num_heaps; i++) {
@@ -694,7 +763,7 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	ibuf->size = PAGE_ALIGN(size);
 	ibuf->dma_dir = dma_dir;
 
-	ibuf->mem = vb2_dma_heap_policy_alloc(internal->dev, policy, size);
+	ibuf->mem = vb2_dma_heap_policy_alloc(internal->dev, policy, 0, size);
 	if (IS_ERR(ibuf->mem)) {
 		ret = PTR_ERR(ibuf->mem);
 		goto err_free;
@@ -806,19 +875,20 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_release);
 /*       reporting and selecting heaps       */
 /*********************************************/
 
+/* The heaps a queue may use depend on its device: it must have one. */
 static bool vb2_dma_heap_queue_supported(struct vb2_queue *q)
 {
-	return q->mem_ops == &vb2_dma_heap_memops && q->heap_policy;
+	return q->mem_ops == &vb2_dma_heap_memops && q->heap_policy && q->dev;
 }
 
 /* The heap an allocation under @policy tries first, referenced, or NULL. */
 static struct dma_heap *
 vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy,
-			  struct device *dev)
+			  struct device *dev, gfp_t gfp)
 {
 	unsigned int i = 0;
 
-	return vb2_dma_heap_policy_next(policy, dev, &i);
+	return vb2_dma_heap_policy_next(policy, dev, gfp, &i);
 }
 
 /* The heap the queue's next MMAP buffer comes from, referenced, or NULL. */
@@ -826,7 +896,7 @@ static struct dma_heap *vb2_dma_heap_queue_heap(struct vb2_queue *q)
 {
 	if (q->selected_heap)
 		return dma_heap_get(q->selected_heap);
-	return vb2_dma_heap_policy_first(q->heap_policy, q->dev);
+	return vb2_dma_heap_policy_first(q->heap_policy, q->dev, q->gfp_flags);
 }
 
 static u32 vb2_dma_heap_v4l2_flags(struct vb2_queue *q, struct dma_heap *heap)
@@ -840,19 +910,63 @@ static u32 vb2_dma_heap_v4l2_flags(struct vb2_queue *q, struct dma_heap *heap)
 	return flags;
 }
 
-static unsigned int vb2_dma_heap_queue_count(struct vb2_queue *q,
-					     struct dma_heap *heap)
+/*
+ * The number of the queue's MMAP buffers with a plane from @heap, and in
+ * *@bytes the size of all those planes: with a fallback between heaps, the
+ * planes of one buffer can come from different heaps.
+ */
+static unsigned int vb2_dma_heap_queue_usage(struct vb2_queue *q,
+					     struct dma_heap *heap, u64 *bytes)
 {
-	unsigned int i, count = 0;
+	unsigned int i, plane, count = 0;
 	struct vb2_buffer *vb;
+	bool held;
 
+	*bytes = 0;
 	for (i = 0; i < q->max_num_buffers; i++) {
 		vb = vb2_get_buffer(q, i);
-		if (vb && vb->memory == VB2_MEMORY_MMAP &&
-		    vb2_dma_heap_plane_heap(vb, 0) == heap)
-			count++;
+		if (!vb || vb->memory != VB2_MEMORY_MMAP)
+			continue;
+		held = false;
+		for (plane = 0; plane < vb->num_planes; plane++) {
+			if (vb2_dma_heap_plane_heap(vb, plane) != heap)
+				continue;
+			*bytes += PAGE_ALIGN(vb->planes[plane].length);
+			held = true;
+		}
+		count += held;
 	}
 	return count;
+}
+
+/*
+ * The heap of the queue's entry @index, referenced: the heap the next MMAP
+ * buffer comes from first, then in the order of their minor numbers the
+ * other heaps the queue may allocate from or holds buffers in. NULL past
+ * the last one, with *@num set to the number of queue entries.
+ */
+static struct dma_heap *vb2_dma_heap_queue_entry(struct vb2_queue *q,
+						 unsigned int index,
+						 unsigned int *num)
+{
+	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
+	struct dma_heap *heap = NULL;
+	u64 bytes;
+
+	*num = 0;
+	if (active && index == (*num)++)
+		return active;
+
+	while ((heap = dma_heap_get_next(heap))) {
+		if (heap == active ||
+		    (!vb2_dma_heap_compatible(q, heap, q->dev) &&
+		     !vb2_dma_heap_queue_usage(q, heap, &bytes)))
+			continue;
+		if (index == (*num)++)
+			break;
+	}
+	dma_heap_put(active);
+	return heap;
 }
 
 static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
@@ -861,7 +975,7 @@ static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
 {
 	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
 
-	desc->count = vb2_dma_heap_queue_count(q, heap);
+	desc->count = vb2_dma_heap_queue_usage(q, heap, &desc->bytes);
 	desc->usage = heap == active || desc->count ? V4L2_HEAP_USAGE_ACTIVE :
 						      V4L2_HEAP_USAGE_COMPATIBLE;
 	desc->flags = vb2_dma_heap_v4l2_flags(q, heap);
@@ -877,6 +991,7 @@ static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
 	struct vb2_dma_heap_ibuf *ibuf;
 
 	desc->count = 0;
+	desc->bytes = 0;
 	mutex_lock(&internal->lock);
 	list_for_each_entry(ibuf, &internal->bufs, list) {
 		if (strcmp(ibuf->purpose, group->purpose))
@@ -884,17 +999,20 @@ static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
 		if (!heap)
 			heap = dma_heap_get(ibuf->heap);
 		desc->count++;
+		desc->bytes += ibuf->size;
 	}
 	mutex_unlock(&internal->lock);
 
 	if (!heap)
-		heap = vb2_dma_heap_policy_first(group->policy, internal->dev);
+		heap = vb2_dma_heap_policy_first(group->policy, internal->dev,
+						 0);
 	if (!heap)
 		return -ENODEV;
 
 	desc->usage = V4L2_HEAP_USAGE_INTERNAL;
 	desc->flags = vb2_dma_heap_v4l2_flags(NULL, heap);
 	desc->size = PAGE_ALIGN(group->size);
+	desc->purpose_id = group->purpose_id;
 	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
 	strscpy(desc->purpose, group->purpose, sizeof(desc->purpose));
 	dma_heap_put(heap);
@@ -910,18 +1028,19 @@ static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
  * @num_groups:	number of entries in @groups
  * @desc:	the ioctl argument
  *
- * Entries first describe the heaps the queue can allocate from, in the
- * order the heaps were registered: the one MMAP buffers come from and any
- * other that holds buffers of the queue are active, the remaining heaps
- * with the capabilities the policy requires are compatible. The groups
- * follow. A driver reports each group with the queue whose format
- * determines its size, so that no group is counted twice. The V4L2 core
- * fills in the buffer size of the queue's entries from the format.
+ * The first entry describes the heap the queue's next MMAP buffer comes
+ * from (active). The other heaps the queue holds MMAP buffers in (active)
+ * and those it may allocate from (compatible), which are the heaps
+ * vb2_dma_heap_s_heap() accepts, follow in the order of their minor
+ * numbers, then the groups. A driver reports each group with the queue
+ * whose format determines its size, so that no group is counted twice. The
+ * V4L2 core fills in the buffer size of the queue's entries from the
+ * format.
  *
  * Must be called with the queue's lock held, as ioctls are.
  *
  * Return: 0, -EINVAL past the last entry, -ENOTTY if @q does not allocate
- * from heaps, or -ENODEV if no heap of a group's policy is registered.
+ * from heaps, or -ENODEV if no heap of a group's policy is usable.
  */
 int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
 			    struct vb2_dma_heap_internal *internal,
@@ -929,22 +1048,20 @@ int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
 			    unsigned int num_groups,
 			    struct v4l2_heapdesc *desc)
 {
-	struct dma_heap *heap = NULL;
-	unsigned int seen = 0, group;
+	unsigned int num, group;
+	struct dma_heap *heap;
 
 	if (!vb2_dma_heap_queue_supported(q))
 		return -ENOTTY;
 
-	while ((heap = dma_heap_get_next(heap))) {
-		if (!vb2_dma_heap_has_caps(heap, q->heap_policy->caps) ||
-		    seen++ < desc->index)
-			continue;
+	heap = vb2_dma_heap_queue_entry(q, desc->index, &num);
+	if (heap) {
 		vb2_dma_heap_describe_queue(q, heap, desc);
 		dma_heap_put(heap);
 		return 0;
 	}
 
-	group = desc->index - seen;
+	group = desc->index - num;
 	if (!internal || group >= num_groups)
 		return -EINVAL;
 	return vb2_dma_heap_describe_group(internal, &groups[group], desc);
@@ -997,7 +1114,7 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
  *
  * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBUSY while the
  * queue has buffers; -EBADF if @heap->fd is not an open file; -EINVAL if it
- * is not a heap node or the heap lacks capabilities the queue requires;
+ * is not a heap node or not a heap the queue may allocate from;
  * -ENODEV when returning to a policy none of whose heaps is registered. On
  * failure the previous selection stays.
  */
@@ -1020,7 +1137,7 @@ int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 		fput(file);
 		if (IS_ERR(selected))
 			return PTR_ERR(selected);
-		if (!vb2_dma_heap_has_caps(selected, q->heap_policy->caps)) {
+		if (!vb2_dma_heap_compatible(q, selected, q->dev)) {
 			dma_heap_put(selected);
 			return -EINVAL;
 		}

@@ -43,6 +43,10 @@ _Static_assert(offsetof(struct v4l2_heapdesc, size) == 112,
 	       "v4l2_heapdesc.size offset");
 _Static_assert(offsetof(struct v4l2_heapdesc, count) == 120,
 	       "v4l2_heapdesc.count offset");
+_Static_assert(offsetof(struct v4l2_heapdesc, purpose_id) == 124,
+	       "v4l2_heapdesc.purpose_id offset");
+_Static_assert(offsetof(struct v4l2_heapdesc, bytes) == 128,
+	       "v4l2_heapdesc.bytes offset");
 _Static_assert(sizeof(struct v4l2_heap) == 112, "v4l2_heap size");
 _Static_assert(offsetof(struct v4l2_heap, reserved) == 76,
 	       "v4l2_heap.reserved offset");
@@ -343,6 +347,8 @@ static void check_entries(struct run *run, uint32_t type,
 	report(run, count_usage(list, V4L2_HEAP_USAGE_ACTIVE) == 1,
 	       "%s: one active heap before any allocation (%u entries)", q,
 	       list->n);
+	report(run, list->n && list->e[0].usage == V4L2_HEAP_USAGE_ACTIVE,
+	       "%s: the active heap is the first entry", q);
 	for (i = 0; i < list->n; i++) {
 		const struct v4l2_heapdesc *d = &list->e[i];
 		const char *name = (const char *)d->name;
@@ -373,6 +379,16 @@ static void check_entries(struct run *run, uint32_t type,
 			    memchr(d->purpose, 0, sizeof(d->purpose)),
 		       "%s[%u]: purpose '%.*s' set exactly for internal buffers",
 		       q, i, (int)sizeof(d->purpose), d->purpose);
+		report(run, internal ? d->purpose_id > V4L2_HEAP_PURPOSE_NONE &&
+					d->purpose_id <= V4L2_HEAP_PURPOSE_METADATA :
+				       d->purpose_id == V4L2_HEAP_PURPOSE_NONE,
+		       "%s[%u]: purpose_id %u defined, set exactly for internal buffers",
+		       q, i, d->purpose_id);
+		report(run, d->bytes % PAGE_SIZE_4K == 0 &&
+			    (d->bytes == 0) == (d->count == 0) &&
+			    d->bytes >= d->count * (unsigned long long)PAGE_SIZE_4K,
+		       "%s[%u]: %u buffers hold %llu bytes", q, i, d->count,
+		       (unsigned long long)d->bytes);
 		if (internal)
 			report(run, d->size > 0 && d->size % PAGE_SIZE_4K == 0,
 			       "%s[%u]: internal '%s' needs %llu bytes per buffer",
@@ -525,6 +541,42 @@ static void check_s_heap_errors(struct run *run, uint32_t type,
 }
 
 /*
+ * A buffer added with CREATE_BUFS for a larger image holds more than the
+ * format's size: ENUM_HEAPS reports the bytes actually held, not count
+ * times size. Single-planar queues only, where sizeimage is one field.
+ */
+static void check_other_size(struct run *run, uint32_t type, const char *heap,
+			     unsigned long long held)
+{
+	struct v4l2_create_buffers create = { .count = 1,
+					      .memory = V4L2_MEMORY_MMAP };
+	const char *q = type_name(type);
+	const struct v4l2_heapdesc *d;
+	unsigned long long extra;
+	struct entries list;
+	int err;
+
+	if (is_mplane(type) || is_meta(type))
+		return;
+	create.format.type = type;
+	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	create.format.fmt.pix.sizeimage = 2 * create.format.fmt.pix.sizeimage +
+					  PAGE_SIZE_4K;
+	extra = page_align(create.format.fmt.pix.sizeimage);
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+	if (!report(run, !err, "%s: CREATE_BUFS of a %llu-byte buffer: %s", q,
+		    extra, strerror(err)))
+		return;
+
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	report(run, d && d->bytes == held + extra,
+	       "%s: '%s' holds %llu bytes with the larger buffer (expected %llu)",
+	       q, heap, d ? (unsigned long long)d->bytes : 0, held + extra);
+}
+
+/*
  * Selects @heap, allocates MMAP buffers and checks what the heap's own
  * accounting saw: a CMA heap must have handed out the pages, any other
  * heap must have left every CMA area untouched.
@@ -565,9 +617,10 @@ static void check_selection(struct run *run, uint32_t type, const char *heap)
 
 	enumerate(run->fd, type, &list);
 	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
-	report(run, d && d->count == (uint32_t)count,
-	       "%s: ENUM_HEAPS counts %u buffers in '%s'", q,
-	       d ? d->count : 0, heap);
+	report(run, d && d->count == (uint32_t)count &&
+		    d->bytes == d->size * count,
+	       "%s: ENUM_HEAPS counts %u buffers, %llu bytes in '%s'", q,
+	       d ? d->count : 0, d ? (unsigned long long)d->bytes : 0, heap);
 
 	delta = cma_pages() - cma_before;
 	printf("# CMA areas: %llu pages allocated\n", delta);
@@ -575,6 +628,8 @@ static void check_selection(struct run *run, uint32_t type, const char *heap)
 		    d && delta * PAGE_SIZE_4K >= d->size * count : delta == 0,
 	       "%s: the CMA areas' counters show the buffers came from '%s'",
 	       q, heap);
+
+	check_other_size(run, type, heap, d->bytes);
 
 	err = s_heap_named(run->fd, type, heap, NULL);
 	report(run, err == EBUSY, "%s: S_HEAP while buffers exist: %s", q,

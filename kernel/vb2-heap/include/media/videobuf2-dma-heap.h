@@ -37,15 +37,23 @@ struct vb2_dma_heap_mem;
  * @caps:	DMA_HEAP_CAP_* flags every heap used must have, e.g.
  *		DMA_HEAP_CAP_CONTIGUOUS for a device without an IOMMU or
  *		scatter-gather DMA; imported buffers must meet them too
+ * @any_heap:	userspace may select any heap the device can use, not only
+ *		those of @heaps; for devices that work with any memory the
+ *		kernel can map, as virtual devices do
  *
- * An allocation uses the first heap of @heaps that is registered and has all
- * of @caps. When that heap is out of memory (-ENOMEM) the next one is tried,
- * so a device with a dedicated region can fall back to system memory.
+ * An allocation uses the first heap of @heaps that is registered, has all
+ * of @caps, hands out memory to the kernel and lies within the device's
+ * reach (its DMA mask, unless it has an IOMMU, and the queue's GFP_DMA32).
+ * When that heap is out of memory (-ENOMEM) the next one is tried, so a
+ * device with a dedicated region can fall back to system memory. The same
+ * heaps, or with @any_heap every registered heap that meets those
+ * conditions, are the ones userspace may select for a queue.
  */
 struct vb2_dma_heap_policy {
 	const char *heaps[VB2_DMA_HEAP_MAX_HEAPS];
 	unsigned int num_heaps;
 	u32 caps;
+	bool any_heap;
 };
 
 extern const struct vb2_mem_ops vb2_dma_heap_memops;
@@ -118,11 +126,13 @@ void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf);
 /**
  * struct vb2_dma_heap_group - a group of driver-internal buffers to report
  * @purpose:	the purpose its buffers are allocated with
+ * @purpose_id:	the V4L2_HEAP_PURPOSE_* value that fits @purpose
  * @size:	bytes per buffer under the current configuration
  * @policy:	heaps the buffers come from
  */
 struct vb2_dma_heap_group {
 	const char *purpose;
+	u32 purpose_id;
 	size_t size;
 	const struct vb2_dma_heap_policy *policy;
 };
