@@ -113,7 +113,7 @@ bench: rootfs
 	@$(MAKE) --no-print-directory VARIANT=bench kernel userspace $(BENCH_PROGS)
 	@VARIANT=bench bench/run
 
-$(BUILD)/bench/%: bench/%.c bench/common.c bench/common.h
+$(BUILD)/bench/%: bench/%.c bench/common.c bench/common.h $(KHDR)/include/linux/videodev2.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BENCH) -isystem $(KHDR)/include -o $@ $< bench/common.c
 

@@ -21,11 +21,13 @@
  * Prints "TARGET PHASE VALUE" lines: alloc and free in nanoseconds for
  * the timed modes, bytes per buffer of each meminfo counter for mem.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -41,22 +43,52 @@ struct target {
 
 /*
  * Kernel memory that is not the buffers themselves: bookkeeping in slab
- * (vb2 and dma-buf structures, the dma-buf's file, VMAs, scatterlists)
- * and the page tables that map the buffers.
+ * (vb2 and dma-buf structures, the dma-buf's file, VMAs, scatterlists,
+ * page arrays), the page tables that map the buffers, and vmalloc, where
+ * vb2-vmalloc's buffers and their page arrays live.
  */
-static const char *const counters[] = { "Slab", "PageTables" };
+static const char *const counters[] = { "Slab", "PageTables", "VmallocUsed" };
 #define NUM_COUNTERS (sizeof(counters) / sizeof(counters[0]))
+
+static void write_one(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs("1", f) < 0 || fclose(f))
+		die("%s: %s", path, strerror(errno));
+}
+
+/*
+ * Slab caches keep empty slabs and per-CPU slabs for the next allocation,
+ * so that what a buffer takes would not show as pages: give them back.
+ */
+static void shrink_slabs(void)
+{
+	DIR *dir = opendir("/sys/kernel/slab");
+	struct dirent *d;
+	char path[300];
+
+	if (!dir)
+		die("/sys/kernel/slab: %s", strerror(errno));
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' || d->d_name[0] == ':')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", d->d_name);
+		write_one(path);
+	}
+	closedir(dir);
+}
 
 static void meminfo(long long kb[NUM_COUNTERS])
 {
 	char line[256], name[64];
 	long long value;
 	unsigned int i;
-	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	FILE *f;
 
+	shrink_slabs();
 	/* Without it, each CPU keeps up to a threshold of changes to itself. */
-	if (!f || fputs("1", f) < 0 || fclose(f))
-		die("/proc/sys/vm/stat_refresh: %s", strerror(errno));
+	write_one("/proc/sys/vm/stat_refresh");
 	f = fopen("/proc/meminfo", "r");
 	if (!f)
 		die("/proc/meminfo: %s", strerror(errno));
@@ -178,11 +210,26 @@ static void timed(struct target *t, enum mode mode, unsigned int count)
 	printf("%s free %lld\n", t->name, (long long)(now_ns() - start));
 }
 
+/*
+ * In a child process, whose new mappings need page tables of their own
+ * rather than those an earlier measurement left behind.
+ */
 static void memory(struct target *t, unsigned int count)
 {
 	long long before[NUM_COUNTERS] = {}, held[NUM_COUNTERS] = {};
 	unsigned int i;
+	int status;
+	pid_t pid;
 
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid) {
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			exit(2);
+		return;
+	}
 	meminfo(before);
 	get(t, REQBUFS, count);
 	meminfo(held);
@@ -190,6 +237,7 @@ static void memory(struct target *t, unsigned int count)
 	for (i = 0; i < NUM_COUNTERS; i++)
 		printf("%s %s %lld\n", t->name, counters[i],
 		       (held[i] - before[i]) * 1024 / count);
+	exit(0);
 }
 
 int main(int argc, char **argv)
