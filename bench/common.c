@@ -158,7 +158,7 @@ int open_heap(const char *name)
 	return fd;
 }
 
-void heap_alloc(int heap, const struct queue *q, struct planes *p, int map)
+void heap_alloc(int heap, const struct queue *q, struct planes *p)
 {
 	unsigned int i;
 
@@ -172,8 +172,14 @@ void heap_alloc(int heap, const struct queue *q, struct planes *p, int map)
 		p->fd[i] = data.fd;
 		p->len[i] = q->plane_size[i];
 		p->map[i] = NULL;
-		if (!map)
-			continue;
+	}
+}
+
+void map_dmabuf(struct planes *p, unsigned int num_planes)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_planes; i++) {
 		p->map[i] = mmap(NULL, p->len[i], PROT_READ | PROT_WRITE, MAP_SHARED, p->fd[i], 0);
 		if (p->map[i] == MAP_FAILED)
 			die("mmap dma-buf: %s", strerror(errno));

@@ -47,8 +47,10 @@ void unmap(struct planes *p, unsigned int num_planes);
 void touch(const struct planes *p, unsigned int num_planes);
 
 int open_heap(const char *name);
-/* One dma-buf of each of q's plane sizes from the heap; mapped if map. */
-void heap_alloc(int heap, const struct queue *q, struct planes *p, int map);
+/* One dma-buf of each of q's plane sizes from the heap. */
+void heap_alloc(int heap, const struct queue *q, struct planes *p);
+void map_dmabuf(struct planes *p, unsigned int num_planes);
+/* Unmaps what is mapped and closes the dma-bufs. */
 void heap_free(struct planes *p, unsigned int num_planes);
 
 #endif

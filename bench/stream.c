@@ -40,7 +40,7 @@ static void setup(struct queue *q, int heap, struct planes *bufs)
 		die("REQBUFS(%d): %s", NUM_BUFS, strerror(errno));
 	if (memory == V4L2_MEMORY_DMABUF)
 		for (i = 0; i < NUM_BUFS; i++)
-			heap_alloc(heap, q, &bufs[i], 0);
+			heap_alloc(heap, q, &bufs[i]);
 }
 
 static void qbuf(struct queue *q, struct planes *bufs, unsigned int index)
