@@ -3,11 +3,15 @@
  * KUnit tests for the videobuf2 dma-heap allocator.
  *
  * They drive vb2_dma_heap_memops the way the videobuf2 core does, against
- * the real "system" heap and a CMA heap: the first heap that reports
- * DMA_HEAP_CAP_CONTIGUOUS, whatever the kernel calls it ("reserved" before
- * Linux 6.17, "default_cma_region" since), which needs cma= on the command
- * line. Leaks show up in kmemleak and in the CMA area's allocation
- * counters, which the project's VM tests check around this suite.
+ * the real "system" heap, a contiguous heap of their own whose budget each
+ * test sets, for exhaustion and fallback, and where available a CMA heap:
+ * the first heap that reports DMA_HEAP_CAP_CONTIGUOUS, whatever the kernel
+ * calls it ("reserved" before Linux 6.17, "default_cma_region" since),
+ * which needs cma= on the command line. The CMA heap is never exhausted,
+ * so that the suite is safe to run at boot with KUNIT_ALL_TESTS while
+ * drivers use the CMA area. Leaks show up in kmemleak, in the test heap's
+ * budget and in the CMA area's allocation counters, which the project's VM
+ * tests check around this suite.
  */
 
 #include <kunit/device.h>
@@ -20,7 +24,9 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/uaccess.h>
 
@@ -31,6 +37,24 @@
 /* The name of the CMA heap, found by suite_init, or "" if there is none */
 static char cma_heap[128];
 #define CMA_HEAP	((const char *)cma_heap)
+
+/*
+ * The suite's own heap: contiguous memory from the page allocator, as much
+ * as test_heap_budget allows, handed out to the kernel only.
+ */
+#define TEST_HEAP		"vb2-dma-heap-kunit"
+#define TEST_HEAP_BUDGET	SZ_16M
+#define TEST_CHUNK		SZ_64K
+
+static struct dma_heap *test_heap;
+static atomic_long_t test_heap_budget;
+static long test_heap_budget_given;
+/* An error other than exhaustion for the test heap to fail with, or 0 */
+static int test_heap_error;
+
+/* Whether the tests can see the references a heap holds to its owner */
+#define OWNER_REFS (IS_MODULE(CONFIG_VIDEOBUF2_DMA_HEAP_KUNIT_TEST) && \
+		    IS_ENABLED(CONFIG_MODULE_UNLOAD))
 
 struct test_queue {
 	struct vb2_queue q;
@@ -47,8 +71,6 @@ struct test_ctx {
 	struct device *dev;
 	struct test_queue a;
 	struct test_queue b;
-	struct dma_buf *hogs[64];
-	unsigned int num_hogs;
 };
 
 static struct device *test_device(struct kunit *test, const char *name)
@@ -84,6 +106,76 @@ static void set_policy(struct kunit *test, struct test_queue *tq, u32 caps,
 						      ARRAY_SIZE(heaps), caps), 0);
 }
 
+static struct dma_buf *test_heap_allocate(struct dma_heap *heap,
+					  unsigned long len, u32 fd_flags,
+					  u64 heap_flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static void test_heap_free_pages(struct page *page, unsigned long len)
+{
+	unsigned long i;
+
+	for (i = 0; i < 1UL << get_order(len); i++)
+		__free_page(page + i);
+}
+
+static struct sg_table *test_heap_mem_alloc(struct dma_heap *heap,
+					    unsigned long len)
+{
+	struct sg_table *table;
+	struct page *page;
+
+	if (test_heap_error)
+		return ERR_PTR(test_heap_error);
+	if (atomic_long_sub_return(len, &test_heap_budget) < 0)
+		goto err_budget;
+	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	if (!table)
+		goto err_budget;
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(len));
+	if (!page)
+		goto err_table;
+	/* Single pages, as vm_map_pages() and vmap() take them */
+	split_page(page, get_order(len));
+	if (sg_alloc_table(table, 1, GFP_KERNEL))
+		goto err_pages;
+	sg_set_page(table->sgl, page, len, 0);
+	return table;
+
+err_pages:
+	test_heap_free_pages(page, len);
+err_table:
+	kfree(table);
+err_budget:
+	atomic_long_add(len, &test_heap_budget);
+	return ERR_PTR(-ENOMEM);
+}
+
+static void test_heap_mem_free(struct dma_heap *heap, struct sg_table *table)
+{
+	unsigned long len = table->sgl->length;
+
+	test_heap_free_pages(sg_page(table->sgl), len);
+	sg_free_table(table);
+	kfree(table);
+	atomic_long_add(len, &test_heap_budget);
+}
+
+static const struct dma_heap_ops test_heap_ops = {
+	.allocate = test_heap_allocate,
+	.mem_alloc = test_heap_mem_alloc,
+	.mem_free = test_heap_mem_free,
+};
+
+/* Lets the test heap hand out @bytes, and no more; nothing may be out. */
+static void set_budget(long bytes)
+{
+	atomic_long_set(&test_heap_budget, bytes);
+	test_heap_budget_given = bytes;
+}
+
 static int test_init(struct kunit *test)
 {
 	struct test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -93,11 +185,18 @@ static int test_init(struct kunit *test)
 	test_queue_init(&ctx->a, ctx->dev, DMA_FROM_DEVICE);
 	test_queue_init(&ctx->b, ctx->dev, DMA_TO_DEVICE);
 	test->priv = ctx;
+	set_budget(TEST_HEAP_BUDGET);
+	test_heap_error = 0;
 	return 0;
 }
 
 static int test_suite_init(struct kunit_suite *suite)
 {
+	const struct dma_heap_export_info exp_info = {
+		.name = TEST_HEAP,
+		.ops = &test_heap_ops,
+		.caps = DMA_HEAP_CAP_CONTIGUOUS,
+	};
 	struct dma_heap *heap = NULL;
 
 	cma_heap[0] = '\0';
@@ -108,7 +207,14 @@ static int test_suite_init(struct kunit_suite *suite)
 			break;
 		}
 	}
-	return 0;
+
+	test_heap = dma_heap_add(&exp_info);
+	return PTR_ERR_OR_ZERO(test_heap);
+}
+
+static void test_suite_exit(struct kunit_suite *suite)
+{
+	dma_heap_remove(test_heap);
 }
 
 static void require_cma(struct kunit *test)
@@ -133,33 +239,12 @@ static void test_exit(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 
-	while (ctx->num_hogs)
-		dma_buf_put(ctx->hogs[--ctx->num_hogs]);
 	vb2_dma_heap_queue_release(&ctx->a.q);
 	vb2_dma_heap_queue_release(&ctx->b.q);
 	release_buffers();
-}
-
-/* Allocates from the CMA heap until even one page fails. */
-static void exhaust_cma(struct kunit *test)
-{
-	struct test_ctx *ctx = test->priv;
-	struct dma_heap *cma = dma_heap_find_by_name(CMA_HEAP);
-	size_t size = SZ_64M;
-	struct dma_buf *hog;
-
-	KUNIT_ASSERT_NOT_NULL(test, cma);
-	while (size >= PAGE_SIZE) {
-		KUNIT_ASSERT_LT(test, ctx->num_hogs, ARRAY_SIZE(ctx->hogs));
-		hog = dma_heap_buffer_alloc(cma, size, O_RDWR, 0);
-		if (IS_ERR(hog)) {
-			KUNIT_ASSERT_EQ(test, PTR_ERR(hog), -ENOMEM);
-			size /= 2;
-			continue;
-		}
-		ctx->hogs[ctx->num_hogs++] = hog;
-	}
-	dma_heap_put(cma);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&test_heap_budget),
+			    test_heap_budget_given,
+			    "memory of the test heap was not returned");
 }
 
 static struct device *test_dev(struct kunit *test)
@@ -167,13 +252,19 @@ static struct device *test_dev(struct kunit *test)
 	return ((struct test_ctx *)test->priv)->dev;
 }
 
-static void *alloc_plane(struct kunit *test, struct test_queue *tq)
+static void *alloc_plane_sized(struct kunit *test, struct test_queue *tq,
+			       unsigned long size)
 {
-	void *priv = vb2_dma_heap_memops.alloc(&tq->vb, test_dev(test), TEST_SIZE);
+	void *priv = vb2_dma_heap_memops.alloc(&tq->vb, test_dev(test), size);
 
 	if (!IS_ERR(priv))
 		tq->vb.planes[0].mem_priv = priv;
 	return priv;
+}
+
+static void *alloc_plane(struct kunit *test, struct test_queue *tq)
+{
+	return alloc_plane_sized(test, tq, TEST_SIZE);
 }
 
 /* Allocates a plane, checks which heap it came from and frees it. */
@@ -422,27 +513,24 @@ static void test_mmap_contents(struct kunit *test)
  */
 static void test_free_returns_at_once(struct kunit *test)
 {
-	const unsigned int max_planes = 256;
+	const unsigned int max_planes = 4;
 	struct test_ctx *ctx = test->priv;
+	void *planes[4], *priv;
 	unsigned int n = 0;
-	void **planes, *priv;
 
-	require_cma(test);
-	planes = kunit_kcalloc(test, max_planes, sizeof(*planes), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, planes);
-	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, NULL);
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, TEST_HEAP, NULL);
+	set_budget(max_planes * TEST_CHUNK);
 
 	while (n < max_planes) {
-		priv = alloc_plane(test, &ctx->a);
-		if (IS_ERR(priv))
-			break;
+		priv = alloc_plane_sized(test, &ctx->a, TEST_CHUNK);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 		planes[n++] = priv;
 	}
-	KUNIT_EXPECT_EQ(test, PTR_ERR(priv), -ENOMEM);
-	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane_sized(test, &ctx->a, TEST_CHUNK)),
+			-ENOMEM);
 
 	vb2_dma_heap_memops.put(planes[--n]);
-	priv = alloc_plane(test, &ctx->a);
+	priv = alloc_plane_sized(test, &ctx->a, TEST_CHUNK);
 	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(priv),
 			       "the freed buffer's memory is still held: %pe",
 			       priv);
@@ -457,10 +545,9 @@ static void test_fallback_when_exhausted(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 
-	require_cma(test);
-
-	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
-	exhaust_cma(test);
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
+	expect_alloc_from(test, &ctx->a, TEST_HEAP);
+	set_budget(0);
 	expect_alloc_from(test, &ctx->a, "system");
 }
 
@@ -469,19 +556,17 @@ static void test_contiguous_requirement(struct kunit *test)
 	struct test_ctx *ctx = test->priv;
 	void *priv;
 
-	require_cma(test);
-
 	/* The system heap is never a candidate for a contiguous queue... */
 	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, "system", NULL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENODEV);
 
-	/* ...nor a fallback: an exhausted CMA heap means -ENOMEM. */
-	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, "system");
+	/* ...nor a fallback: an exhausted contiguous heap means -ENOMEM. */
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, TEST_HEAP, "system");
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 	vb2_dma_heap_memops.put(priv);
 
-	exhaust_cma(test);
+	set_budget(0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
 }
 
@@ -531,9 +616,7 @@ static void test_internal_buffers(struct kunit *test)
 	struct vb2_dma_heap_ibuf *ref, *scratch, *ibuf;
 	unsigned int n = 0;
 
-	require_cma(test);
-
-	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	ref = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_1M + 1,
@@ -544,7 +627,7 @@ static void test_internal_buffers(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, scratch);
 
 	KUNIT_EXPECT_EQ(test, ref->size, SZ_1M + PAGE_SIZE);
-	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ref->heap), CMA_HEAP);
+	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ref->heap), TEST_HEAP);
 	KUNIT_EXPECT_NOT_NULL(test, ref->sgt);
 	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_ibuf_vaddr(ref));
 	fill(vb2_dma_heap_ibuf_vaddr(ref), ref->size);
@@ -591,8 +674,7 @@ static void test_selected_heap(struct kunit *test)
 	struct vb2_queue *q = &ctx->a.q;
 	void *priv;
 
-	require_cma(test);
-	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
 
 	/* A selected heap takes precedence over the policy... */
 	q->selected_heap = dma_heap_find_by_name("system");
@@ -612,12 +694,12 @@ static void test_selected_heap(struct kunit *test)
 	vb2_dma_heap_queue_release(q);
 	KUNIT_EXPECT_NULL(test, q->selected_heap);
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
-	KUNIT_EXPECT_STREQ(test, (char *)h.name, CMA_HEAP);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, TEST_HEAP);
 	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS);
 
 	/* ...and is never fallen back from: userspace asked for it. */
-	q->selected_heap = dma_heap_find_by_name(CMA_HEAP);
-	exhaust_cma(test);
+	q->selected_heap = dma_heap_get(test_heap);
+	set_budget(0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
 }
 
@@ -632,11 +714,10 @@ static void test_enum_heaps(struct kunit *test)
 	struct vb2_dma_heap_ibuf *ibuf;
 	unsigned int i, queue_entries = 0;
 	struct v4l2_heapdesc d;
-	bool cma_active = false;
+	bool test_heap_active = false;
 	int ret;
 
-	require_cma(test);
-	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, CMA_HEAP, "system");
+	set_policy(test, &ctx->a, DMA_HEAP_CAP_CONTIGUOUS, TEST_HEAP, "system");
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	for (i = 0; ; i++) {
@@ -648,7 +729,7 @@ static void test_enum_heaps(struct kunit *test)
 			break;
 		if (d.usage == V4L2_HEAP_USAGE_INTERNAL) {
 			KUNIT_EXPECT_STREQ(test, (char *)d.purpose, "scratch");
-			KUNIT_EXPECT_STREQ(test, (char *)d.name, CMA_HEAP);
+			KUNIT_EXPECT_STREQ(test, (char *)d.name, TEST_HEAP);
 			KUNIT_EXPECT_EQ(test, d.purpose_id, V4L2_HEAP_PURPOSE_SCRATCH);
 			KUNIT_EXPECT_EQ(test, d.size, SZ_64K + PAGE_SIZE);
 			KUNIT_EXPECT_EQ(test, d.count, 0);
@@ -659,15 +740,15 @@ static void test_enum_heaps(struct kunit *test)
 		queue_entries++;
 		KUNIT_EXPECT_TRUE(test, d.flags & V4L2_HEAP_FL_CONTIGUOUS);
 		KUNIT_EXPECT_STREQ(test, (char *)d.purpose, "");
-		if (!strcmp((char *)d.name, CMA_HEAP)) {
+		if (!strcmp((char *)d.name, TEST_HEAP)) {
 			KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_ACTIVE);
-			cma_active = true;
+			test_heap_active = true;
 		} else {
 			KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_COMPATIBLE);
 		}
 	}
 	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
-	KUNIT_EXPECT_TRUE(test, cma_active);
+	KUNIT_EXPECT_TRUE(test, test_heap_active);
 	KUNIT_ASSERT_EQ(test, i, queue_entries + 1);
 
 	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K + 1,
@@ -773,8 +854,7 @@ static void test_selection_rechecked(struct kunit *test)
 	struct test_ctx *ctx = test->priv;
 	struct vb2_queue *q = &ctx->a.q;
 
-	require_cma(test);
-	set_policy(test, &ctx->a, 0, CMA_HEAP, "system");
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
 	q->selected_heap = dma_heap_find_by_name("system");
 	KUNIT_ASSERT_NOT_NULL(test, q->selected_heap);
 
@@ -784,8 +864,7 @@ static void test_selection_rechecked(struct kunit *test)
 
 /*
  * "device-cma" resolves to the heap of the device's CMA area (here the
- * default area, as the test device has none of its own), and is fallen
- * back from like any heap of the policy.
+ * default area, as the test device has none of its own).
  */
 static void test_device_cma(struct kunit *test)
 {
@@ -811,9 +890,6 @@ static void test_device_cma(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(&ctx->a.q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, cma_get_name(cma));
-
-	exhaust_cma(test);
-	expect_alloc_from(test, &ctx->a, "system");
 }
 
 /*
@@ -1001,6 +1077,104 @@ static void test_enum_planes(struct kunit *test)
 	q->bufs = NULL;
 }
 
+/* A heap reference holds one to its owner module, this one for test_heap. */
+static int owner_refs(void)
+{
+	return OWNER_REFS ? module_refcount(THIS_MODULE) : 0;
+}
+
+/*
+ * VIDIOC_S_HEAP without the file descriptor: a selection takes the heap's
+ * reference, is refused while the queue is busy or for a heap the queue
+ * may not use, and a failure leaves the previous selection and every
+ * reference as they were.
+ */
+static void test_select(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct vb2_queue *q = &ctx->a.q;
+	struct v4l2_heap h = {};
+	int refs = owner_refs();
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	ctx->a.policy.any_heap = true;
+
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_select(q, dma_heap_get(test_heap), &h), 0);
+	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, TEST_HEAP);
+	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS | V4L2_HEAP_FL_SELECTED);
+	if (OWNER_REFS)
+		KUNIT_EXPECT_EQ(test, owner_refs(), refs + 1);
+
+	q->is_busy = 1;
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, dma_heap_get(test_heap), &h),
+			-EBUSY);
+	q->is_busy = 0;
+	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
+
+	/* Not contiguous, for a queue that now needs it */
+	ctx->a.policy.caps = DMA_HEAP_CAP_CONTIGUOUS;
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, dma_heap_find_by_name("system"), &h),
+			-EINVAL);
+	/* No usable heap to return to */
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), -ENODEV);
+	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
+	if (OWNER_REFS)
+		KUNIT_EXPECT_EQ(test, owner_refs(), refs + 1);
+
+	ctx->a.policy.caps = 0;
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), 0);
+	KUNIT_EXPECT_NULL(test, q->selected_heap);
+	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
+	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
+}
+
+/*
+ * USERPTR memory is vb2-dma-sg's, mapped for the device and into the
+ * kernel when it is set up, and must meet the queue's requirements.
+ */
+static void test_userptr(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	unsigned long uaddr;
+	u32 first;
+	void *priv;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, TEST_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_TRUE(test, mapped(uaddr));
+	KUNIT_ASSERT_EQ(test, clear_user((void __user *)uaddr, TEST_SIZE), 0);
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	priv = vb2_dma_heap_memops.get_userptr(&ctx->a.vb, test_dev(test), uaddr,
+					       TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_dma_heap_memops.cookie(&ctx->a.vb, priv)),
+			TEST_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv));
+	fill(vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv), TEST_SIZE);
+	vb2_dma_heap_memops.put_userptr(priv);
+
+	/* What the kernel wrote through its mapping is in the user pages. */
+	KUNIT_EXPECT_EQ(test, get_user(first, (u32 __user *)uaddr), 0);
+	KUNIT_EXPECT_EQ(test, first, pattern(0));
+}
+
+/*
+ * Only exhaustion moves on to the next heap: any other error of a heap is
+ * returned as it is, rather than hidden behind a fallback.
+ */
+static void test_error_stops_fallback(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
+	test_heap_error = -EIO;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane_sized(test, &ctx->a, TEST_CHUNK)),
+			-EIO);
+}
+
 static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE_PARAM(test_alloc_free, heap_gen_params),
 	KUNIT_CASE(test_cma_is_contiguous_system_is_not),
@@ -1024,12 +1198,16 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_gfp_dma32),
 	KUNIT_CASE(test_compatible_heaps),
 	KUNIT_CASE(test_enum_planes),
+	KUNIT_CASE(test_select),
+	KUNIT_CASE(test_userptr),
+	KUNIT_CASE(test_error_stops_fallback),
 	{}
 };
 
 static struct kunit_suite vb2_dma_heap_test_suite = {
 	.name = "vb2-dma-heap",
 	.suite_init = test_suite_init,
+	.suite_exit = test_suite_exit,
 	.init = test_init,
 	.exit = test_exit,
 	.test_cases = vb2_dma_heap_test_cases,
@@ -1041,3 +1219,4 @@ MODULE_DESCRIPTION("KUnit tests for the videobuf2 dma-heap allocator");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS("DMA_BUF");
 MODULE_IMPORT_NS("DMA_BUF_HEAP");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

@@ -22,6 +22,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <kunit/visibility.h>
 
 #include <media/videobuf2-dma-heap.h>
 #include <media/videobuf2-dma-sg.h>
@@ -1102,6 +1103,43 @@ int vb2_dma_heap_g_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
 
 /**
+ * vb2_dma_heap_select() - select a heap for a queue's MMAP buffers
+ * @q:		the queue, using vb2_dma_heap_memops
+ * @selected:	the heap, referenced, or NULL to return to the policy
+ * @heap:	filled in with the heap the queue now allocates from
+ *
+ * The part of vb2_dma_heap_s_heap() that does not deal with file
+ * descriptors. Takes over the caller's reference to @selected.
+ *
+ * Return: as vb2_dma_heap_s_heap(). On failure the previous selection stays.
+ */
+VISIBLE_IF_KUNIT int vb2_dma_heap_select(struct vb2_queue *q,
+					 struct dma_heap *selected,
+					 struct v4l2_heap *heap)
+{
+	int ret;
+
+	if (vb2_is_busy(q)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (selected && !vb2_dma_heap_compatible(q, selected, q->dev)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	swap(q->selected_heap, selected);
+	ret = vb2_dma_heap_describe_active(q, heap);
+	if (ret)
+		swap(q->selected_heap, selected);
+out:
+	/* Whichever heap is not selected now */
+	dma_heap_put(selected);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vb2_dma_heap_select);
+
+/**
  * vb2_dma_heap_s_heap() - implement VIDIOC_S_HEAP for a queue
  * @q:		the queue of @heap->type, using vb2_dma_heap_memops
  * @heap:	the ioctl argument
@@ -1112,22 +1150,19 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
  * selection changes or vb2_dma_heap_queue_release() is called. Fills in
  * the flags and name of @heap as vb2_dma_heap_g_heap() does.
  *
- * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBUSY while the
- * queue has buffers; -EBADF if @heap->fd is not an open file; -EINVAL if it
- * is not a heap node or not a heap the queue may allocate from;
- * -ENODEV when returning to a policy none of whose heaps is registered. On
+ * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBADF if
+ * @heap->fd is not an open file; -EINVAL if it is not a heap node or not
+ * a heap the queue may allocate from; -EBUSY while the queue has buffers;
+ * -ENODEV when returning to a policy none of whose heaps is usable. On
  * failure the previous selection stays.
  */
 int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 {
-	struct dma_heap *selected = NULL, *previous;
+	struct dma_heap *selected = NULL;
 	struct file *file;
-	int ret;
 
 	if (!vb2_dma_heap_queue_supported(q))
 		return -ENOTTY;
-	if (vb2_is_busy(q))
-		return -EBUSY;
 
 	if (heap->fd != V4L2_HEAP_FD_DEFAULT) {
 		file = fget(heap->fd);
@@ -1137,23 +1172,8 @@ int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
 		fput(file);
 		if (IS_ERR(selected))
 			return PTR_ERR(selected);
-		if (!vb2_dma_heap_compatible(q, selected, q->dev)) {
-			dma_heap_put(selected);
-			return -EINVAL;
-		}
 	}
-
-	/* A failed call must leave the previous selection in place. */
-	previous = q->selected_heap;
-	q->selected_heap = selected;
-	ret = vb2_dma_heap_describe_active(q, heap);
-	if (ret) {
-		q->selected_heap = previous;
-		dma_heap_put(selected);
-		return ret;
-	}
-	dma_heap_put(previous);
-	return 0;
+	return vb2_dma_heap_select(q, selected, heap);
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_s_heap);
 

@@ -202,6 +202,11 @@ static inline int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
 }
 #endif
 
+#if IS_ENABLED(CONFIG_KUNIT)
+int vb2_dma_heap_select(struct vb2_queue *q, struct dma_heap *selected,
+			struct v4l2_heap *heap);
+#endif
+
 /**
  * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer
  * @ibuf: the buffer
