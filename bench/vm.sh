@@ -6,9 +6,9 @@
 #
 # kind alloc (nanoseconds), mem (bytes per buffer), ioctl (microseconds
 # per call) or stream (frames per second); meta records (key in test,
-# the rest in value) say what ran. Every allocator is measured within each repetition (alloc,
-# mem, ioctl) or each round (stream), so that the machine's slow moments
-# fall on all of them alike.
+# the rest in value) say what ran. Every allocator is measured within
+# each repetition (alloc, mem, ioctl) or each round (stream), so that the
+# machine's slow moments fall on all of them alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/paths.sh
