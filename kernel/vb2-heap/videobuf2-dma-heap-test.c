@@ -131,7 +131,7 @@ static struct sg_table *test_heap_mem_alloc(struct dma_heap *heap,
 		return ERR_PTR(test_heap_error);
 	if (atomic_long_sub_return(len, &test_heap_budget) < 0)
 		goto err_budget;
-	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	table = kzalloc_obj(*table);
 	if (!table)
 		goto err_budget;
 	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(len));
