@@ -307,12 +307,19 @@ int main(int argc, char **argv)
 	}
 
 	printf("# bytes_per_buffer %u\n", queue_bytes(fmt));
+	/*
+	 * Each repetition starts one target further on, so that no target
+	 * always follows the same one: what an allocator leaves behind (CMA
+	 * pages refilled with movable pages, cold caches) falls on all.
+	 */
 	for (rep = 0; rep < reps; rep++) {
 		for (i = 0; i < ntargets; i++) {
+			struct target *t = &targets[(rep + i) % ntargets];
+
 			if (mode == MEM)
-				memory(&targets[i], count);
+				memory(t, count);
 			else
-				timed(&targets[i], mode, count);
+				timed(t, mode, count);
 		}
 		fflush(stdout);
 	}
