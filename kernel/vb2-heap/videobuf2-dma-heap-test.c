@@ -646,11 +646,10 @@ static void test_internal_buffers(struct kunit *test)
 static void test_policy(struct kunit *test)
 {
 	static const char * const too_many[] = { "a", "b", "c", "d", "e" };
-	static const char * const with_empty[] = { "", "system", NULL, CMA_HEAP };
+	static const char * const with_empty[] = { "", "system", NULL, TEST_HEAP };
 	static const char * const unknown[] = { "no-such-heap", "system" };
 	struct vb2_dma_heap_policy policy = {};
 
-	require_cma(test);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, too_many,
 						      ARRAY_SIZE(too_many), 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty, 1, 0), -EINVAL);
@@ -659,8 +658,14 @@ static void test_policy(struct kunit *test)
 						      ARRAY_SIZE(with_empty), 0), 0);
 	KUNIT_EXPECT_EQ(test, policy.num_heaps, 2);
 	KUNIT_EXPECT_STREQ(test, policy.heaps[0], "system");
-	KUNIT_EXPECT_STREQ(test, policy.heaps[1], CMA_HEAP);
+	KUNIT_EXPECT_STREQ(test, policy.heaps[1], TEST_HEAP);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), 0);
+
+	/* Setting the heaps leaves the driver's widening alone. */
+	policy.any_heap = true;
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty,
+						      ARRAY_SIZE(with_empty), 0), 0);
+	KUNIT_EXPECT_TRUE(test, policy.any_heap);
 
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, unknown,
 						      ARRAY_SIZE(unknown), 0), 0);
