@@ -17,8 +17,10 @@
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int64_t now_ns(void);
 
-/* A V4L2 queue: the device's capture queue, or an m2m device's output
- * queue with out set. */
+/*
+ * A V4L2 queue: the device's capture queue, or an m2m device's output
+ * queue when queue_init() is told out.
+ */
 struct queue {
 	int fd;
 	uint32_t type;
