@@ -1,14 +1,16 @@
 #!/bin/bash
-# In the VM, by hand: where the time of a contiguous allocation goes, for
-# vb2-dma-contig and for vb2-dma-heap on the CMA heap, from kprobe and
-# kretprobe timestamps on the functions of both paths (those the kernel
-# has; static functions may be inlined away). No perf in the VM, and no
-# function tracer in the bench kernel, but it has kprobe events.
+# In the VM, by hand: where the time of a contiguous allocation and of its
+# release goes, for vb2-dma-contig and for vb2-dma-heap on the CMA heap,
+# from kprobe and kretprobe timestamps on the functions of both paths
+# (those the kernel has; static functions may be inlined away). No perf
+# in the VM, and no function tracer in the bench kernel, but it has
+# kprobe events.
 #
 #   VARIANT=bench tests/vm/run bench/probe.sh [FORMAT [COUNT]]
 #
-# Prints, per allocator, the REQBUFS times of three repetitions and the
-# calls and total milliseconds spent in each function.
+# Prints, per allocator, the allocating and the freeing REQBUFS times of
+# three repetitions and the calls and total milliseconds spent in each
+# function.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/paths.sh
@@ -18,7 +20,9 @@ cd "$(dirname "$0")/.."
 
 FORMAT=${1:-1920x1080:YUYV} COUNT=${2:-8}
 FUNCS="vb2_dc_alloc dma_direct_alloc vb2_dma_heap_alloc dma_heap_mem_alloc
-	cma_heap_mem_alloc cma_alloc sg_alloc_table_from_pages_segment vm_map_ram"
+	cma_heap_mem_alloc cma_alloc sg_alloc_table_from_pages_segment vm_map_ram
+	vb2_dc_put dma_direct_free vb2_dma_heap_put dma_heap_mem_free cma_release
+	vm_unmap_ram kvfree"
 T=/sys/kernel/tracing
 
 find_heaps probe >/dev/null
@@ -36,7 +40,8 @@ for inst in 000 001; do
 	: >$T/trace
 	echo 1 >$T/events/kprobes/enable
 	"$BUILD/bench/alloc" reqbufs "$FORMAT" "$COUNT" 3 "$dev" |
-		awk '$2 == "ioctl" { printf "%.1f ", $3 / 1e6 } END { print "" }'
+		awk '$2 == "ioctl" || $2 == "free" { t[$2] = t[$2] sprintf(" %.1f", $3 / 1e6) }
+		END { print "  allocating:" t["ioctl"] "; munmap and REQBUFS(0):" t["free"] }'
 	echo 0 >$T/events/kprobes/enable
 	# "... TIMESTAMP: e_FUNC: ..." opens a call, "r_FUNC" closes it.
 	awk '{
