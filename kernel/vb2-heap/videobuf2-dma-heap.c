@@ -941,22 +941,22 @@ static unsigned int vb2_dma_heap_queue_usage(struct vb2_queue *q,
 }
 
 /*
- * The heap of the queue's entry @index, referenced: the heap the next MMAP
- * buffer comes from first, then in the order of their minor numbers the
- * other heaps the queue may allocate from or holds buffers in. NULL past
- * the last one, with *@num set to the number of queue entries.
+ * The heap of the queue's entry @index, referenced: @active, the heap the
+ * next MMAP buffer comes from, first, then in the order of their minor
+ * numbers the other heaps the queue may allocate from or holds buffers in.
+ * NULL past the last one, with *@num set to the number of queue entries.
  */
 static struct dma_heap *vb2_dma_heap_queue_entry(struct vb2_queue *q,
+						 struct dma_heap *active,
 						 unsigned int index,
 						 unsigned int *num)
 {
-	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
 	struct dma_heap *heap = NULL;
 	u64 bytes;
 
 	*num = 0;
 	if (active && index == (*num)++)
-		return active;
+		return dma_heap_get(active);
 
 	while ((heap = dma_heap_get_next(heap))) {
 		if (heap == active ||
@@ -966,22 +966,19 @@ static struct dma_heap *vb2_dma_heap_queue_entry(struct vb2_queue *q,
 		if (index == (*num)++)
 			break;
 	}
-	dma_heap_put(active);
 	return heap;
 }
 
 static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
 					struct dma_heap *heap,
+					struct dma_heap *active,
 					struct v4l2_heapdesc *desc)
 {
-	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
-
 	desc->count = vb2_dma_heap_queue_usage(q, heap, &desc->bytes);
 	desc->usage = heap == active || desc->count ? V4L2_HEAP_USAGE_ACTIVE :
 						      V4L2_HEAP_USAGE_COMPATIBLE;
 	desc->flags = vb2_dma_heap_v4l2_flags(q, heap);
 	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
-	dma_heap_put(active);
 }
 
 static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
@@ -1049,18 +1046,21 @@ int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
 			    unsigned int num_groups,
 			    struct v4l2_heapdesc *desc)
 {
+	struct dma_heap *active, *heap;
 	unsigned int num, group;
-	struct dma_heap *heap;
 
 	if (!vb2_dma_heap_queue_supported(q))
 		return -ENOTTY;
 
-	heap = vb2_dma_heap_queue_entry(q, desc->index, &num);
-	if (heap) {
-		vb2_dma_heap_describe_queue(q, heap, desc);
-		dma_heap_put(heap);
+	/* Resolving the policy looks heaps up: once per call is enough. */
+	active = vb2_dma_heap_queue_heap(q);
+	heap = vb2_dma_heap_queue_entry(q, active, desc->index, &num);
+	if (heap)
+		vb2_dma_heap_describe_queue(q, heap, active, desc);
+	dma_heap_put(heap);
+	dma_heap_put(active);
+	if (heap)
 		return 0;
-	}
 
 	group = desc->index - num;
 	if (!internal || group >= num_groups)
