@@ -30,7 +30,12 @@
 #include <linux/scatterlist.h>
 #include <linux/uaccess.h>
 
+#include <media/v4l2-dev.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-fh.h>
+#include <media/v4l2-mem2mem.h>
 #include <media/videobuf2-dma-heap.h>
+#include <media/videobuf2-v4l2.h>
 
 #define TEST_SIZE	SZ_4M
 
@@ -239,8 +244,8 @@ static void test_exit(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 
-	vb2_dma_heap_queue_release(&ctx->a.q);
-	vb2_dma_heap_queue_release(&ctx->b.q);
+	vb2_queue_release_heap(&ctx->a.q);
+	vb2_queue_release_heap(&ctx->b.q);
 	release_buffers();
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&test_heap_budget),
 			    test_heap_budget_given,
@@ -684,7 +689,7 @@ static void test_selected_heap(struct kunit *test)
 	/* A selected heap takes precedence over the policy... */
 	q->selected_heap = dma_heap_find_by_name("system");
 	KUNIT_ASSERT_NOT_NULL(test, q->selected_heap);
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
+	KUNIT_ASSERT_EQ(test, vb2_g_heap(q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
 	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_SELECTED);
 	KUNIT_EXPECT_EQ(test, h.fd, V4L2_HEAP_FD_DEFAULT);
@@ -696,9 +701,9 @@ static void test_selected_heap(struct kunit *test)
 			   "system");
 	vb2_dma_heap_memops.put(priv);
 
-	vb2_dma_heap_queue_release(q);
+	vb2_queue_release_heap(q);
 	KUNIT_EXPECT_NULL(test, q->selected_heap);
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(q, &h), 0);
+	KUNIT_ASSERT_EQ(test, vb2_g_heap(q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, TEST_HEAP);
 	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS);
 
@@ -708,12 +713,27 @@ static void test_selected_heap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(alloc_plane(test, &ctx->a)), -ENOMEM);
 }
 
+/*
+ * VIDIOC_ENUM_HEAPS as a driver with internal buffers implements it: the
+ * allocator describes the groups, vb2_enum_heaps() reports them.
+ */
+static int enum_heaps(struct test_queue *tq,
+		      struct vb2_dma_heap_internal *internal,
+		      struct vb2_heap_group *groups, unsigned int num_groups,
+		      struct v4l2_heapdesc *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_groups; i++)
+		vb2_dma_heap_internal_usage(internal, &tq->policy, &groups[i]);
+	return vb2_enum_heaps(&tq->q, groups, num_groups, d);
+}
+
 static void test_enum_heaps(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
-	const struct vb2_dma_heap_group groups[] = {
-		{ "scratch", V4L2_HEAP_PURPOSE_SCRATCH, SZ_64K + 1,
-		  &ctx->a.policy },
+	struct vb2_heap_group groups[] = {
+		{ "scratch", V4L2_HEAP_PURPOSE_SCRATCH, SZ_64K + 1 },
 	};
 	struct vb2_dma_heap_internal internal;
 	struct vb2_dma_heap_ibuf *ibuf;
@@ -728,8 +748,8 @@ static void test_enum_heaps(struct kunit *test)
 	for (i = 0; ; i++) {
 		memset(&d, 0, sizeof(d));
 		d.index = i;
-		ret = vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
-					      ARRAY_SIZE(groups), &d);
+		ret = enum_heaps(&ctx->a, &internal, groups, ARRAY_SIZE(groups),
+				 &d);
 		if (ret)
 			break;
 		if (d.usage == V4L2_HEAP_USAGE_INTERNAL) {
@@ -760,8 +780,8 @@ static void test_enum_heaps(struct kunit *test)
 				       "scratch", DMA_TO_DEVICE, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
 	d.index = queue_entries;
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, &internal, groups,
-						      ARRAY_SIZE(groups), &d), 0);
+	KUNIT_EXPECT_EQ(test, enum_heaps(&ctx->a, &internal, groups,
+					 ARRAY_SIZE(groups), &d), 0);
 	KUNIT_EXPECT_EQ(test, d.count, 1);
 	KUNIT_EXPECT_EQ(test, d.bytes, SZ_64K + PAGE_SIZE);
 	vb2_dma_heap_internal_release(&internal);
@@ -769,9 +789,9 @@ static void test_enum_heaps(struct kunit *test)
 	/* A queue that does not allocate from heaps has nothing to report. */
 	ctx->a.q.mem_ops = NULL;
 	d.index = 0;
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_enum_heaps(&ctx->a.q, NULL, NULL, 0, &d),
+	KUNIT_EXPECT_EQ(test, vb2_enum_heaps(&ctx->a.q, NULL, 0, &d),
 			-ENOTTY);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_g_heap(&ctx->a.q, &(struct v4l2_heap){}),
+	KUNIT_EXPECT_EQ(test, vb2_g_heap(&ctx->a.q, &(struct v4l2_heap){}),
 			-ENOTTY);
 }
 
@@ -893,7 +913,7 @@ static void test_device_cma(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS);
 	vb2_dma_heap_memops.put(priv);
 
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_g_heap(&ctx->a.q, &h), 0);
+	KUNIT_ASSERT_EQ(test, vb2_g_heap(&ctx->a.q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, cma_get_name(cma));
 }
 
@@ -929,7 +949,7 @@ static int queue_entry(struct test_queue *tq, unsigned int index,
 {
 	memset(d, 0, sizeof(*d));
 	d->index = index;
-	return vb2_dma_heap_enum_heaps(&tq->q, NULL, NULL, 0, d);
+	return vb2_enum_heaps(&tq->q, NULL, 0, d);
 }
 
 /*
@@ -1098,41 +1118,160 @@ static void test_select(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	struct vb2_queue *q = &ctx->a.q;
-	struct v4l2_heap h = {};
+	struct vb2_heap_entry e;
 	int refs = owner_refs();
 
 	set_policy(test, &ctx->a, 0, "system", NULL);
 	ctx->a.policy.any_heap = true;
 
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_select(q, dma_heap_get(test_heap), &h), 0);
+	KUNIT_ASSERT_EQ(test, vb2_queue_select_heap(q, dma_heap_get(test_heap), &e), 0);
 	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
-	KUNIT_EXPECT_STREQ(test, (char *)h.name, TEST_HEAP);
-	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS | V4L2_HEAP_FL_SELECTED);
+	KUNIT_EXPECT_STREQ(test, e.name, TEST_HEAP);
+	KUNIT_EXPECT_TRUE(test, e.selected);
+	KUNIT_EXPECT_TRUE(test, e.caps & DMA_HEAP_CAP_CONTIGUOUS);
 	if (OWNER_REFS)
 		KUNIT_EXPECT_EQ(test, owner_refs(), refs + 1);
 
 	q->is_busy = 1;
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), -EBUSY);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, dma_heap_get(test_heap), &h),
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, NULL, &e), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, dma_heap_get(test_heap), &e),
 			-EBUSY);
 	q->is_busy = 0;
 	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
 
 	/* Not contiguous, for a queue that now needs it */
 	ctx->a.policy.caps = DMA_HEAP_CAP_CONTIGUOUS;
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, dma_heap_find_by_name("system"), &h),
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, dma_heap_find_by_name("system"), &e),
 			-EINVAL);
 	/* No usable heap to return to */
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, NULL, &e), -ENODEV);
 	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
 	if (OWNER_REFS)
 		KUNIT_EXPECT_EQ(test, owner_refs(), refs + 1);
 
 	ctx->a.policy.caps = 0;
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_select(q, NULL, &h), 0);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, NULL, &e), 0);
 	KUNIT_EXPECT_NULL(test, q->selected_heap);
-	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
+	KUNIT_EXPECT_STREQ(test, e.name, "system");
 	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
+}
+
+static int test_queue_setup(struct vb2_queue *q, unsigned int *num_buffers,
+			    unsigned int *num_planes, unsigned int sizes[],
+			    struct device *alloc_devs[])
+{
+	*num_planes = 1;
+	sizes[0] = SZ_64K;
+	return 0;
+}
+
+static void test_buf_queue(struct vb2_buffer *vb)
+{
+}
+
+static const struct vb2_ops test_vb2_ops = {
+	.queue_setup	= test_queue_setup,
+	.buf_queue	= test_buf_queue,
+};
+
+static DEFINE_MUTEX(test_vb2_lock);
+
+/* A V4L2 queue of @type whose buffers would come from @tq's policy */
+static int test_v4l2_queue_init(struct test_queue *tq, struct vb2_queue *q,
+				u32 type)
+{
+	q->type = type;
+	q->lock = &test_vb2_lock;
+	q->io_modes = VB2_MMAP;
+	q->ops = &test_vb2_ops;
+	q->mem_ops = &vb2_dma_heap_memops;
+	q->heap_policy = &tq->policy;
+	q->dev = tq->q.dev;
+	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_COPY;
+	return vb2_queue_init(q);
+}
+
+static int test_m2m_queue_init(void *priv, struct vb2_queue *src_vq,
+			       struct vb2_queue *dst_vq)
+{
+	int ret = test_v4l2_queue_init(priv, src_vq, V4L2_BUF_TYPE_VIDEO_OUTPUT);
+
+	return ret ?: test_v4l2_queue_init(priv, dst_vq,
+					   V4L2_BUF_TYPE_VIDEO_CAPTURE);
+}
+
+static void test_device_run(void *priv)
+{
+}
+
+static const struct v4l2_m2m_ops test_m2m_ops = {
+	.device_run	= test_device_run,
+};
+
+/*
+ * A selection holds its heap until the queue goes away for good, and the
+ * V4L2 helpers that tear queues down drop it, so that drivers need not: a
+ * mem2mem context's queues, and a device node's queue.
+ */
+static void test_teardown_drops_selection(struct kunit *test)
+{
+	static const struct v4l2_file_operations fops = {
+		.owner		= THIS_MODULE,
+		.open		= v4l2_fh_open,
+		.release	= vb2_fop_release,
+	};
+	struct test_ctx *ctx = test->priv;
+	struct v4l2_m2m_dev *m2m_dev;
+	struct v4l2_m2m_ctx *m2m_ctx;
+	struct v4l2_device *v4l2_dev;
+	struct video_device *vdev;
+	struct vb2_heap_entry e;
+	int refs = owner_refs();
+	struct vb2_queue *q;
+
+	if (!OWNER_REFS)
+		kunit_skip(test, "heap references are counted on a module");
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	ctx->a.policy.any_heap = true;
+
+	m2m_dev = v4l2_m2m_init(&test_m2m_ops);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m2m_dev));
+	m2m_ctx = v4l2_m2m_ctx_init(m2m_dev, &ctx->a, test_m2m_queue_init);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(m2m_ctx));
+	mutex_lock(&test_vb2_lock);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(v4l2_m2m_get_src_vq(m2m_ctx),
+						    dma_heap_get(test_heap), &e), 0);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(v4l2_m2m_get_dst_vq(m2m_ctx),
+						    dma_heap_get(test_heap), &e), 0);
+	mutex_unlock(&test_vb2_lock);
+	KUNIT_EXPECT_EQ(test, owner_refs(), refs + 2);
+	v4l2_m2m_ctx_release(m2m_ctx);
+	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
+	v4l2_m2m_release(m2m_dev);
+
+	v4l2_dev = kunit_kzalloc(test, sizeof(*v4l2_dev), GFP_KERNEL);
+	vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, v4l2_dev && vdev && q);
+	KUNIT_ASSERT_EQ(test, test_v4l2_queue_init(&ctx->a, q,
+						   V4L2_BUF_TYPE_VIDEO_CAPTURE), 0);
+	KUNIT_ASSERT_EQ(test, v4l2_device_register(ctx->dev, v4l2_dev), 0);
+	strscpy(vdev->name, "vb2-dma-heap-test");
+	vdev->v4l2_dev = v4l2_dev;
+	vdev->fops = &fops;
+	vdev->release = video_device_release_empty;
+	vdev->queue = q;
+	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING;
+	KUNIT_ASSERT_EQ(test, video_register_device(vdev, VFL_TYPE_VIDEO, -1), 0);
+	mutex_lock(&test_vb2_lock);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, dma_heap_get(test_heap), &e), 0);
+	/* Closing a file handle releases the queue but not the selection. */
+	vb2_queue_release(q);
+	mutex_unlock(&test_vb2_lock);
+	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
+	vb2_video_unregister_device(vdev);
+	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
+	v4l2_device_unregister(v4l2_dev);
 }
 
 /*
@@ -1204,6 +1343,7 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_compatible_heaps),
 	KUNIT_CASE(test_enum_planes),
 	KUNIT_CASE(test_select),
+	KUNIT_CASE(test_teardown_drops_selection),
 	KUNIT_CASE(test_userptr),
 	KUNIT_CASE(test_error_stops_fallback),
 	{}

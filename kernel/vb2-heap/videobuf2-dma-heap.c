@@ -12,23 +12,15 @@
  * heaps under the same kind of policy.
  */
 
-#include <linux/cma.h>
-#include <linux/dma-direct.h>
 #include <linux/dma-heap.h>
-#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
-#include <linux/file.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <kunit/visibility.h>
 
 #include <media/videobuf2-dma-heap.h>
 #include <media/videobuf2-dma-sg.h>
-#include <media/v4l2-dev.h>
-#include <media/v4l2-fh.h>
-#include <media/v4l2-mem2mem.h>
 
 /**
  * struct vb2_dma_heap_mem - memory from a heap
@@ -76,118 +68,6 @@ static bool vb2_dma_heap_sgt_contiguous(struct sg_table *sgt)
 		expected += sg_dma_len(s);
 	}
 	return true;
-}
-
-static bool vb2_dma_heap_has_caps(struct dma_heap *heap, u32 caps)
-{
-	return (dma_heap_get_caps(heap) & caps) == caps;
-}
-
-/*
- * Whether @dev can reach every page @heap may hand out, as it can the
- * memory the stock allocators take for it: through an IOMMU or a DMA mask
- * that covers all RAM, or because the heap's memory lies within the mask.
- * A queue that asks for GFP_DMA32 memory gets it from vb2-vmalloc and
- * vb2-dma-sg, so only heaps below 4 GiB will do for it.
- */
-static bool vb2_dma_heap_reachable(struct dma_heap *heap, struct device *dev,
-				   gfp_t gfp)
-{
-	phys_addr_t max_phys = dma_heap_get_max_phys(heap);
-
-	if ((gfp & GFP_DMA32) && max_phys > DMA_BIT_MASK(32))
-		return false;
-	if (!dma_addressing_limited(dev))
-		return true;
-	return phys_to_dma(dev, max_phys) <=
-	       min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
-}
-
-/*
- * Whether the allocator can take memory for @dev from @heap and meet
- * @policy's requirements: the heap hands out pages to the kernel, has the
- * capabilities and the device can reach them.
- */
-static bool vb2_dma_heap_usable(const struct vb2_dma_heap_policy *policy,
-				struct dma_heap *heap, struct device *dev,
-				gfp_t gfp)
-{
-	return vb2_dma_heap_has_caps(heap, policy->caps) &&
-	       dma_heap_can_mem_alloc(heap) &&
-	       vb2_dma_heap_reachable(heap, dev, gfp);
-}
-
-/*
- * The heap the kernel registered for @dev's CMA area, which is its own
- * (a "memory-region" in the device tree) or else the default one, named
- * after the area; referenced, or NULL.
- */
-static struct dma_heap *vb2_dma_heap_device_cma(struct device *dev)
-{
-	struct cma *cma;
-
-	if (!IS_ENABLED(CONFIG_DMA_CMA))
-		return NULL;
-	cma = dev_get_cma_area(dev);
-	return cma ? dma_heap_find_by_name(cma_get_name(cma)) : NULL;
-}
-
-static struct dma_heap *vb2_dma_heap_resolve(const char *name,
-					     struct device *dev)
-{
-	if (!strcmp(name, VB2_DMA_HEAP_DEVICE_CMA))
-		return vb2_dma_heap_device_cma(dev);
-	return dma_heap_find_by_name(name);
-}
-
-/*
- * The first heap of @policy from index *@i on that is registered and
- * usable, referenced, or NULL; *@i moves past it.
- */
-static struct dma_heap *
-vb2_dma_heap_policy_next(const struct vb2_dma_heap_policy *policy,
-			 struct device *dev, gfp_t gfp, unsigned int *i)
-{
-	struct dma_heap *heap;
-
-	while (*i < policy->num_heaps) {
-		heap = vb2_dma_heap_resolve(policy->heaps[(*i)++], dev);
-		if (heap && vb2_dma_heap_usable(policy, heap, dev, gfp))
-			return heap;
-		dma_heap_put(heap);
-	}
-	return NULL;
-}
-
-static bool vb2_dma_heap_in_policy(const struct vb2_dma_heap_policy *policy,
-				   struct dma_heap *heap, struct device *dev)
-{
-	struct dma_heap *named;
-	unsigned int i;
-	bool found;
-
-	for (i = 0; i < policy->num_heaps; i++) {
-		named = vb2_dma_heap_resolve(policy->heaps[i], dev);
-		found = named == heap;
-		dma_heap_put(named);
-		if (found)
-			return true;
-	}
-	return false;
-}
-
-/*
- * The heaps a queue may allocate from, and so those userspace may select:
- * the heaps its policy names, or every registered heap if the driver says
- * its device can work with any memory, that are usable for @dev.
- */
-static bool vb2_dma_heap_compatible(struct vb2_queue *q, struct dma_heap *heap,
-				    struct device *dev)
-{
-	const struct vb2_dma_heap_policy *policy = q->heap_policy;
-
-	return vb2_dma_heap_usable(policy, heap, dev, q->gfp_flags) &&
-	       (policy->any_heap || vb2_dma_heap_in_policy(policy, heap, dev));
 }
 
 static void vb2_dma_heap_mem_free(struct vb2_dma_heap_mem *mem)
@@ -256,7 +136,7 @@ vb2_dma_heap_policy_alloc(struct device *dev,
 	if (!policy)
 		return ERR_PTR(-EINVAL);
 
-	while ((heap = vb2_dma_heap_policy_next(policy, dev, gfp, &i))) {
+	while ((heap = vb2_heap_policy_next(policy, dev, gfp, &i))) {
 		mem = vb2_dma_heap_mem_alloc(heap, size);
 		if (!IS_ERR(mem))
 			return mem;
@@ -291,7 +171,7 @@ static struct vb2_dma_heap_mem *vb2_dma_heap_queue_alloc(struct vb2_queue *q,
 		return vb2_dma_heap_policy_alloc(dev, q->heap_policy,
 						 q->gfp_flags, size);
 
-	if (!vb2_dma_heap_compatible(q, heap, dev)) {
+	if (!vb2_heap_compatible(q, heap, dev)) {
 		dev_err_ratelimited(dev, "selected heap %s no longer meets the queue's requirements (caps 0x%x)\n",
 				    dma_heap_get_name(heap), q->heap_policy->caps);
 		return ERR_PTR(-EINVAL);
@@ -401,6 +281,13 @@ static int vb2_dma_heap_mmap(void *buf_priv, struct vm_area_struct *vma)
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
 	return vb2_dma_sg_memops.mmap(buf->sg, vma);
+}
+
+static struct dma_heap *vb2_dma_heap_heap(void *buf_priv)
+{
+	struct vb2_dma_heap_buf *buf = buf_priv;
+
+	return buf->heap;
 }
 
 static unsigned int vb2_dma_heap_num_users(void *buf_priv)
@@ -560,82 +447,13 @@ const struct vb2_mem_ops vb2_dma_heap_memops = {
 	.cookie		= vb2_dma_heap_cookie,
 	.num_users	= vb2_dma_heap_num_users,
 	.mmap		= vb2_dma_heap_mmap,
+	.heap		= vb2_dma_heap_heap,
 };
 EXPORT_SYMBOL_GPL(vb2_dma_heap_memops);
 
 /*********************************************/
-/*        heap policies and planes           */
+/*                 planes                    */
 /*********************************************/
-
-/**
- * vb2_dma_heap_policy_set() - fill in a heap policy
- * @policy:	the policy to set
- * @heaps:	heap names, most preferred first; empty names are skipped so
- *		that an unset module parameter can be passed as is
- * @num_heaps:	number of entries in @heaps
- * @caps:	DMA_HEAP_CAP_* flags every heap used must have
- *
- * Only the name pointers are stored: the strings must outlive the policy.
- * &vb2_dma_heap_policy.any_heap stays as the driver set it.
- *
- * Return: 0, or -EINVAL when more than %VB2_DMA_HEAP_MAX_HEAPS names remain
- * or none does.
- */
-int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
-			    const char * const *heaps, unsigned int num_heaps,
-			    u32 caps)
-{
-	struct vb2_dma_heap_policy new = {
-		.caps = caps,
-		.any_heap = policy->any_heap,
-	};
-	unsigned int i;
-
-	for (i = 0; i < num_heaps; i++) {
-		if (!heaps[i] || !heaps[i][0])
-			continue;
-		if (new.num_heaps == VB2_DMA_HEAP_MAX_HEAPS)
-			return -EINVAL;
-		new.heaps[new.num_heaps++] = heaps[i];
-	}
-	if (!new.num_heaps)
-		return -EINVAL;
-
-	*policy = new;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_set);
-
-/**
- * vb2_dma_heap_policy_check() - check that every heap of a policy exists
- * @policy: the policy
- *
- * Meant for probe time, so that a heap name given by the user that matches
- * no registered heap is reported at once rather than at the first
- * allocation. Logs the missing heap. %VB2_DMA_HEAP_DEVICE_CMA depends on
- * the device and is resolved at allocation time only.
- *
- * Return: 0, or -ENODEV if a heap of @policy is not registered.
- */
-int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy)
-{
-	struct dma_heap *heap;
-	unsigned int i;
-
-	for (i = 0; i < policy->num_heaps; i++) {
-		if (!strcmp(policy->heaps[i], VB2_DMA_HEAP_DEVICE_CMA))
-			continue;
-		heap = dma_heap_find_by_name(policy->heaps[i]);
-		if (!heap) {
-			pr_err("vb2-dma-heap: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
-			       policy->heaps[i]);
-			return -ENODEV;
-		}
-		dma_heap_put(heap);
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_check);
 
 static struct vb2_dma_heap_buf *vb2_dma_heap_plane(struct vb2_buffer *vb,
 						   unsigned int plane_no)
@@ -872,402 +690,45 @@ void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal)
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_release);
 
-/*********************************************/
-/*       reporting and selecting heaps       */
-/*********************************************/
-
-/* The heaps a queue may use depend on its device: it must have one. */
-static bool vb2_dma_heap_queue_supported(struct vb2_queue *q)
-{
-	return q->mem_ops == &vb2_dma_heap_memops && q->heap_policy && q->dev;
-}
-
-/* The heap an allocation under @policy tries first, referenced, or NULL. */
-static struct dma_heap *
-vb2_dma_heap_policy_first(const struct vb2_dma_heap_policy *policy,
-			  struct device *dev, gfp_t gfp)
-{
-	unsigned int i = 0;
-
-	return vb2_dma_heap_policy_next(policy, dev, gfp, &i);
-}
-
-/* The heap the queue's next MMAP buffer comes from, referenced, or NULL. */
-static struct dma_heap *vb2_dma_heap_queue_heap(struct vb2_queue *q)
-{
-	if (q->selected_heap)
-		return dma_heap_get(q->selected_heap);
-	return vb2_dma_heap_policy_first(q->heap_policy, q->dev, q->gfp_flags);
-}
-
-static u32 vb2_dma_heap_v4l2_flags(struct vb2_queue *q, struct dma_heap *heap)
-{
-	u32 flags = 0;
-
-	if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS)
-		flags |= V4L2_HEAP_FL_CONTIGUOUS;
-	if (q && heap == q->selected_heap)
-		flags |= V4L2_HEAP_FL_SELECTED;
-	return flags;
-}
-
-/*
- * The number of the queue's MMAP buffers with a plane from @heap, and in
- * *@bytes the size of all those planes: with a fallback between heaps, the
- * planes of one buffer can come from different heaps.
+/**
+ * vb2_dma_heap_internal_usage() - what a group of internal buffers holds
+ * @internal:	the context's set of internal buffers
+ * @policy:	the policy the group's buffers are allocated under
+ * @group:	the group, by its purpose; its entry is filled in
+ *
+ * Describes the heap the group's buffers came from, or while it has none
+ * the heap its next buffer would come from, and the memory they hold, for
+ * vb2_enum_heaps(). The entry's name stays empty if no heap of @policy is
+ * usable.
  */
-static unsigned int vb2_dma_heap_queue_usage(struct vb2_queue *q,
-					     struct dma_heap *heap, u64 *bytes)
+void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
+				 const struct vb2_dma_heap_policy *policy,
+				 struct vb2_heap_group *group)
 {
-	unsigned int i, plane, count = 0;
-	struct vb2_buffer *vb;
-	bool held;
-
-	*bytes = 0;
-	for (i = 0; i < q->max_num_buffers; i++) {
-		vb = vb2_get_buffer(q, i);
-		if (!vb || vb->memory != VB2_MEMORY_MMAP)
-			continue;
-		held = false;
-		for (plane = 0; plane < vb->num_planes; plane++) {
-			if (vb2_dma_heap_plane_heap(vb, plane) != heap)
-				continue;
-			*bytes += PAGE_ALIGN(vb->planes[plane].length);
-			held = true;
-		}
-		count += held;
-	}
-	return count;
-}
-
-/*
- * The heap of the queue's entry @index, referenced: @active, the heap the
- * next MMAP buffer comes from, first, then in the order of their minor
- * numbers the other heaps the queue may allocate from or holds buffers in.
- * NULL past the last one, with *@num set to the number of queue entries.
- */
-static struct dma_heap *vb2_dma_heap_queue_entry(struct vb2_queue *q,
-						 struct dma_heap *active,
-						 unsigned int index,
-						 unsigned int *num)
-{
-	struct dma_heap *heap = NULL;
-	u64 bytes;
-
-	*num = 0;
-	if (active && index == (*num)++)
-		return dma_heap_get(active);
-
-	while ((heap = dma_heap_get_next(heap))) {
-		if (heap == active ||
-		    (!vb2_dma_heap_compatible(q, heap, q->dev) &&
-		     !vb2_dma_heap_queue_usage(q, heap, &bytes)))
-			continue;
-		if (index == (*num)++)
-			break;
-	}
-	return heap;
-}
-
-static void vb2_dma_heap_describe_queue(struct vb2_queue *q,
-					struct dma_heap *heap,
-					struct dma_heap *active,
-					struct v4l2_heapdesc *desc)
-{
-	desc->count = vb2_dma_heap_queue_usage(q, heap, &desc->bytes);
-	desc->usage = heap == active || desc->count ? V4L2_HEAP_USAGE_ACTIVE :
-						      V4L2_HEAP_USAGE_COMPATIBLE;
-	desc->flags = vb2_dma_heap_v4l2_flags(q, heap);
-	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
-}
-
-static int vb2_dma_heap_describe_group(struct vb2_dma_heap_internal *internal,
-				       const struct vb2_dma_heap_group *group,
-				       struct v4l2_heapdesc *desc)
-{
+	struct vb2_heap_entry *entry = &group->entry;
 	struct dma_heap *heap = NULL;
 	struct vb2_dma_heap_ibuf *ibuf;
+	unsigned int i = 0;
 
-	desc->count = 0;
-	desc->bytes = 0;
+	memset(entry, 0, sizeof(*entry));
 	mutex_lock(&internal->lock);
 	list_for_each_entry(ibuf, &internal->bufs, list) {
 		if (strcmp(ibuf->purpose, group->purpose))
 			continue;
 		if (!heap)
 			heap = dma_heap_get(ibuf->heap);
-		desc->count++;
-		desc->bytes += ibuf->size;
+		entry->count++;
+		entry->bytes += ibuf->size;
 	}
 	mutex_unlock(&internal->lock);
 
 	if (!heap)
-		heap = vb2_dma_heap_policy_first(group->policy, internal->dev,
-						 0);
-	if (!heap)
-		return -ENODEV;
-
-	desc->usage = V4L2_HEAP_USAGE_INTERNAL;
-	desc->flags = vb2_dma_heap_v4l2_flags(NULL, heap);
-	desc->size = PAGE_ALIGN(group->size);
-	desc->purpose_id = group->purpose_id;
-	strscpy(desc->name, dma_heap_get_name(heap), sizeof(desc->name));
-	strscpy(desc->purpose, group->purpose, sizeof(desc->purpose));
+		heap = vb2_heap_policy_next(policy, internal->dev, 0, &i);
+	vb2_heap_fill_entry(heap, entry);
+	entry->active = true;
 	dma_heap_put(heap);
-	return 0;
 }
-
-/**
- * vb2_dma_heap_enum_heaps() - implement VIDIOC_ENUM_HEAPS for a queue
- * @q:		the queue of @desc->type, using vb2_dma_heap_memops
- * @internal:	the context's internal buffers, or NULL
- * @groups:	the groups of internal buffers the context's current
- *		configuration needs, reported with @q; NULL if none
- * @num_groups:	number of entries in @groups
- * @desc:	the ioctl argument
- *
- * The first entry describes the heap the queue's next MMAP buffer comes
- * from (active). The other heaps the queue holds MMAP buffers in (active)
- * and those it may allocate from (compatible), which are the heaps
- * vb2_dma_heap_s_heap() accepts, follow in the order of their minor
- * numbers, then the groups. A driver reports each group with the queue
- * whose format determines its size, so that no group is counted twice. The
- * V4L2 core fills in the buffer size of the queue's entries from the
- * format.
- *
- * Must be called with the queue's lock held, as ioctls are.
- *
- * Return: 0, -EINVAL past the last entry, -ENOTTY if @q does not allocate
- * from heaps, or -ENODEV if no heap of a group's policy is usable.
- */
-int vb2_dma_heap_enum_heaps(struct vb2_queue *q,
-			    struct vb2_dma_heap_internal *internal,
-			    const struct vb2_dma_heap_group *groups,
-			    unsigned int num_groups,
-			    struct v4l2_heapdesc *desc)
-{
-	struct dma_heap *active, *heap;
-	unsigned int num, group;
-
-	if (!vb2_dma_heap_queue_supported(q))
-		return -ENOTTY;
-
-	/* Resolving the policy looks heaps up: once per call is enough. */
-	active = vb2_dma_heap_queue_heap(q);
-	heap = vb2_dma_heap_queue_entry(q, active, desc->index, &num);
-	if (heap)
-		vb2_dma_heap_describe_queue(q, heap, active, desc);
-	dma_heap_put(heap);
-	dma_heap_put(active);
-	if (heap)
-		return 0;
-
-	group = desc->index - num;
-	if (!internal || group >= num_groups)
-		return -EINVAL;
-	return vb2_dma_heap_describe_group(internal, &groups[group], desc);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_enum_heaps);
-
-/* Describes the heap the queue's next MMAP buffer comes from. */
-static int vb2_dma_heap_describe_active(struct vb2_queue *q,
-					struct v4l2_heap *heap)
-{
-	struct dma_heap *active = vb2_dma_heap_queue_heap(q);
-
-	if (!active)
-		return -ENODEV;
-
-	heap->flags = vb2_dma_heap_v4l2_flags(q, active);
-	strscpy(heap->name, dma_heap_get_name(active), sizeof(heap->name));
-	dma_heap_put(active);
-	return 0;
-}
-
-/**
- * vb2_dma_heap_g_heap() - implement VIDIOC_G_HEAP for a queue
- * @q:		the queue of @heap->type, using vb2_dma_heap_memops
- * @heap:	the ioctl argument
- *
- * Return: 0, -ENOTTY if @q does not allocate from heaps, or -ENODEV if no
- * heap of the queue's policy is registered.
- */
-int vb2_dma_heap_g_heap(struct vb2_queue *q, struct v4l2_heap *heap)
-{
-	if (!vb2_dma_heap_queue_supported(q))
-		return -ENOTTY;
-
-	heap->fd = V4L2_HEAP_FD_DEFAULT;
-	return vb2_dma_heap_describe_active(q, heap);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_g_heap);
-
-/**
- * vb2_dma_heap_select() - select a heap for a queue's MMAP buffers
- * @q:		the queue, using vb2_dma_heap_memops
- * @selected:	the heap, referenced, or NULL to return to the policy
- * @heap:	filled in with the heap the queue now allocates from
- *
- * The part of vb2_dma_heap_s_heap() that does not deal with file
- * descriptors. Takes over the caller's reference to @selected.
- *
- * Return: as vb2_dma_heap_s_heap(). On failure the previous selection stays.
- */
-VISIBLE_IF_KUNIT int vb2_dma_heap_select(struct vb2_queue *q,
-					 struct dma_heap *selected,
-					 struct v4l2_heap *heap)
-{
-	int ret;
-
-	if (vb2_is_busy(q)) {
-		ret = -EBUSY;
-		goto out;
-	}
-	if (selected && !vb2_dma_heap_compatible(q, selected, q->dev)) {
-		ret = -EINVAL;
-		goto out;
-	}
-
-	swap(q->selected_heap, selected);
-	ret = vb2_dma_heap_describe_active(q, heap);
-	if (ret)
-		swap(q->selected_heap, selected);
-out:
-	/* Whichever heap is not selected now */
-	dma_heap_put(selected);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(vb2_dma_heap_select);
-
-/**
- * vb2_dma_heap_s_heap() - implement VIDIOC_S_HEAP for a queue
- * @q:		the queue of @heap->type, using vb2_dma_heap_memops
- * @heap:	the ioctl argument
- *
- * Selects the heap whose /dev/dma_heap node @heap->fd refers to for the
- * queue's MMAP buffers, or with %V4L2_HEAP_FD_DEFAULT returns to the
- * queue's policy. The queue keeps a reference to the heap until the
- * selection changes or vb2_dma_heap_queue_release() is called. Fills in
- * the flags and name of @heap as vb2_dma_heap_g_heap() does.
- *
- * Return: 0; -ENOTTY if @q does not allocate from heaps; -EBADF if
- * @heap->fd is not an open file; -EINVAL if it is not a heap node or not
- * a heap the queue may allocate from; -EBUSY while the queue has buffers;
- * -ENODEV when returning to a policy none of whose heaps is usable. On
- * failure the previous selection stays.
- */
-int vb2_dma_heap_s_heap(struct vb2_queue *q, struct v4l2_heap *heap)
-{
-	struct dma_heap *selected = NULL;
-	struct file *file;
-
-	if (!vb2_dma_heap_queue_supported(q))
-		return -ENOTTY;
-
-	if (heap->fd != V4L2_HEAP_FD_DEFAULT) {
-		file = fget(heap->fd);
-		if (!file)
-			return -EBADF;
-		selected = dma_heap_from_file(file);
-		fput(file);
-		if (IS_ERR(selected))
-			return PTR_ERR(selected);
-	}
-	return vb2_dma_heap_select(q, selected, heap);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_s_heap);
-
-/**
- * vb2_dma_heap_queue_release() - drop the heap userspace selected
- * @q: the queue
- *
- * Called by the driver when the queue goes away for good; vb2_queue_release()
- * does not do it, because a selection, like a format, outlives the buffers.
- */
-void vb2_dma_heap_queue_release(struct vb2_queue *q)
-{
-	dma_heap_put(q->selected_heap);
-	q->selected_heap = NULL;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_queue_release);
-
-/*
- * The queue of @type behind a file: video_device.queue, or one of the
- * mem2mem context's two queues.
- */
-static struct vb2_queue *vb2_dma_heap_file_queue(struct file *file, u32 type)
-{
-	struct video_device *vdev = video_devdata(file);
-	struct v4l2_fh *fh = file->private_data;
-	struct vb2_queue *q = vdev->queue;
-
-	if (test_bit(V4L2_FL_USES_V4L2_FH, &vdev->flags) && fh->m2m_ctx)
-		q = V4L2_TYPE_IS_OUTPUT(type) ?
-			v4l2_m2m_get_src_vq(fh->m2m_ctx) :
-			v4l2_m2m_get_dst_vq(fh->m2m_ctx);
-	return q && q->type == type ? q : NULL;
-}
-
-/**
- * vb2_dma_heap_ioctl_enum_heaps() - VIDIOC_ENUM_HEAPS without internal buffers
- * @file:	file of the ioctl
- * @priv:	unused
- * @desc:	the ioctl argument
- *
- * For drivers whose queue is video_device.queue or whose file handles have
- * a mem2mem context.
- *
- * Return: as vb2_dma_heap_enum_heaps(), or -EINVAL if the file has no
- * queue of type @desc->type.
- */
-int vb2_dma_heap_ioctl_enum_heaps(struct file *file, void *priv,
-				  struct v4l2_heapdesc *desc)
-{
-	struct vb2_queue *q = vb2_dma_heap_file_queue(file, desc->type);
-
-	return q ? vb2_dma_heap_enum_heaps(q, NULL, NULL, 0, desc) : -EINVAL;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_enum_heaps);
-
-/**
- * vb2_dma_heap_ioctl_g_heap() - VIDIOC_G_HEAP
- * @file:	file of the ioctl
- * @priv:	unused
- * @heap:	the ioctl argument
- *
- * For the same drivers as vb2_dma_heap_ioctl_enum_heaps().
- *
- * Return: as vb2_dma_heap_g_heap(), or -EINVAL if the file has no queue of
- * type @heap->type.
- */
-int vb2_dma_heap_ioctl_g_heap(struct file *file, void *priv,
-			      struct v4l2_heap *heap)
-{
-	struct vb2_queue *q = vb2_dma_heap_file_queue(file, heap->type);
-
-	return q ? vb2_dma_heap_g_heap(q, heap) : -EINVAL;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_g_heap);
-
-/**
- * vb2_dma_heap_ioctl_s_heap() - VIDIOC_S_HEAP
- * @file:	file of the ioctl
- * @priv:	unused
- * @heap:	the ioctl argument
- *
- * For the same drivers as vb2_dma_heap_ioctl_enum_heaps().
- *
- * Return: as vb2_dma_heap_s_heap(), or -EINVAL if the file has no queue of
- * type @heap->type.
- */
-int vb2_dma_heap_ioctl_s_heap(struct file *file, void *priv,
-			      struct v4l2_heap *heap)
-{
-	struct vb2_queue *q = vb2_dma_heap_file_queue(file, heap->type);
-
-	return q ? vb2_dma_heap_s_heap(q, heap) : -EINVAL;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_ioctl_s_heap);
+EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_usage);
 
 MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
 MODULE_LICENSE("GPL");

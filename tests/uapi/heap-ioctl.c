@@ -725,6 +725,29 @@ static void check_in_use(struct run *run, uint32_t type, const char *heap)
 	close(other);
 }
 
+/*
+ * On a device node the selection, like the format, outlives the file
+ * handle that made it and the file handle that owned the queue's buffers.
+ */
+static void check_persistence(struct run *run, uint32_t type, const char *heap)
+{
+	const char *q = type_name(type);
+	struct v4l2_heap h;
+	int other, err;
+
+	other = open(run->device, O_RDWR);
+	err = s_heap_named(other, type, heap, NULL);
+	if (!err)
+		err = reqbufs(other, type, 1) > 0 ? 0 : EIO;
+	close(other);
+	if (!err)
+		err = g_heap(run->fd, type, &h);
+	report(run, !err && (h.flags & V4L2_HEAP_FL_SELECTED) &&
+		    !strcmp((const char *)h.name, heap),
+	       "%s: the selection outlives the owner of the buffers: %s", q,
+	       err ? strerror(err) : (const char *)h.name);
+}
+
 static void check_reset(struct run *run, uint32_t type, const char *dflt)
 {
 	const char *q = type_name(type);
@@ -900,6 +923,8 @@ static void check_queue(struct run *run, uint32_t type)
 	for (i = 0; i < list.n; i++)
 		if (list.e[i].usage != V4L2_HEAP_USAGE_INTERNAL)
 			check_selection(run, type, (const char *)list.e[i].name);
+	if (!run->m2m)
+		check_persistence(run, type, dflt);
 	check_reset(run, type, dflt);
 	if (!run->m2m)
 		check_in_use(run, type, dflt);
