@@ -54,5 +54,7 @@ judge "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
 	kernel/vb2-heap/videobuf2-dma-heap.c kernel/vb2-heap/include/media/videobuf2-dma-heap.h 2>&1)"
 judge "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
 	drivers/dma-buf/dma-heap.c include/linux/dma-heap.h 2>&1)"
+judge "kernel-doc videobuf2-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
+	drivers/media/common/videobuf2/videobuf2-heap.c include/media/videobuf2-heap.h 2>&1)"
 
 exit $((failures > 0))
