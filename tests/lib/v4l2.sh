@@ -10,8 +10,8 @@ VIRTUAL_DRIVERS=(vivid vicodec vim2m vimc)
 VIVID_VIDEO_NODES=0x60101
 # The video nodes of each converted driver: vim2m one, vicodec its encoder
 # and two decoders, vivid (with VIVID_VIDEO_NODES) video and metadata
-# capture and output.
-declare -A VIDEO_NODES=([vim2m]=1 [vicodec]=3 [vivid]=4)
+# capture and output, vimc the capture nodes of its default topology.
+declare -A VIDEO_NODES=([vim2m]=1 [vicodec]=3 [vivid]=4 [vimc]=3)
 
 # node_named NAME: the node whose name attribute is exactly NAME.
 node_named() {

@@ -16,7 +16,7 @@ PROG=$BUILD/tests/heap-ioctl
 every_node() {
 	local label=$1 drv
 	shift
-	for drv in vim2m vicodec vivid; do
+	for drv in vim2m vicodec vivid vimc; do
 		streaming_nodes "$drv" 'video*' |
 			each_node "uapi/$label/$drv-nodes" "${VIDEO_NODES[$drv]}" node_check "$label" "$@"
 	done
@@ -34,7 +34,7 @@ node_check() {
 
 for heap in "${HEAPS[@]}"; do
 	check "uapi/$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
-		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
+		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES" "vimc heap=$heap"
 	every_node "$heap" "$PROG"
 done
 # 32-bit processes go through the compat ioctl path.
@@ -52,7 +52,7 @@ dev=$(node_named vivid-000-vid-cap)
 check uapi/mplane/nv12m v4l2-ctl -d "$dev" -v pixelformat=NM12
 check uapi/mplane/vivid-000-vid-cap "$PROG" "$dev"
 
-check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1 node_types=$VIVID_VIDEO_NODES"
+check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1 node_types=$VIVID_VIDEO_NODES" vimc
 every_node stock "$PROG" --unsupported
 
 # Heap nodes are root's: a user who may use the video device can select a
