@@ -13,7 +13,7 @@ KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
 CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
 .PHONY: all deps kernel series series-check rootfs tests userspace gst-plugin \
-	install vm check demo bench clean
+	v4l-utils install vm check demo bench clean
 
 all: kernel rootfs tests userspace gst-plugin
 
@@ -37,11 +37,17 @@ rootfs: deps
 # Test programs run in the VM; they build against the patched kernel's uAPI.
 TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
 TEST_PROGS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SOURCES))) \
-	      $(BUILD)/tests/heap-ioctl-32
+	      $(BUILD)/tests/heap-ioctl-32 $(BUILD)/tests/compliance-faults.so
 vpath %.c tests/heaps tests/uapi
 
-tests: kernel
+tests: kernel v4l-utils
 	@$(MAKE) --no-print-directory $(TEST_PROGS)
+
+# v4l2-compliance and v4l2-ctl of the v4l-utils release the VM runs, with
+# the heap series of userspace/v4l-utils/patches, in $(BUILD)/v4l-utils/bin;
+# the compliance suite runs this v4l2-compliance.
+v4l-utils: kernel
+	@userspace/v4l-utils/build.sh >/dev/null
 
 $(BUILD)/tests/%: %.c
 	@mkdir -p $(@D)
@@ -52,6 +58,11 @@ $(BUILD)/tests/%: %.c
 $(BUILD)/tests/%-32: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
+
+# The heap tests' fault shim for v4l2-compliance (tests/compliance/faults).
+$(BUILD)/tests/compliance-faults.so: tests/compliance/faults/faults.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -fPIC -shared -isystem $(KHDR)/include -o $@ $< -ldl
 
 -include $(TEST_PROGS:=.d)
 

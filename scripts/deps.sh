@@ -9,7 +9,7 @@ PACKAGES=(
 	build-essential bc bison flex libssl-dev libelf-dev cpio kmod
 	rsync xz-utils git ca-certificates python3 python3-docutils debootstrap
 	qemu-system-x86 gcc-multilib libcmocka-dev pkg-config
-	meson libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+	meson ninja-build libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
 	gnuplot-nox
 )
 
