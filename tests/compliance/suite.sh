@@ -17,6 +17,12 @@
 # lane, one node after another. The stock runs, which only a new kernel,
 # module, userland or version of this suite can change, are kept in
 # build/ and judged again from their logs while none of those changed.
+#
+# v4l2-compliance is v4l-utils' with the heap series of
+# userspace/v4l-utils/patches (userspace/v4l-utils/build.sh), not the
+# packaged one: it tests VIDIOC_ENUM_HEAPS and VIDIOC_G/S_HEAP, which
+# every converted node must pass and every stock node must report as not
+# supported.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
@@ -26,6 +32,11 @@ find_heaps compliance || exit 1
 BASELINE=tests/compliance/baseline/$KERNEL
 if [ ! -f "$BASELINE" ]; then
 	result FAIL compliance/baseline "no stock baseline for kernel $KERNEL: $BASELINE"
+	exit 1
+fi
+COMPLIANCE=$BUILD/v4l-utils/bin/v4l2-compliance
+if [ ! -x "$COMPLIANCE" ]; then
+	result FAIL compliance/v4l2-compliance "no $COMPLIANCE: run userspace/v4l-utils/build.sh"
 	exit 1
 fi
 FRAMES=10
@@ -81,15 +92,38 @@ vivid_load() {
 	echo "vivid n_devs=$((1 + lanes)) node_types=$types$(printf ',0x100%.0s' $(seq "$lanes")) $*"
 }
 
-# verdict ID LOG DETAIL FILE: judges LOG of node ID against the baseline
-# and writes the result's status and detail to FILE. Each judgement forks
-# dozens of processes, seconds in the VM, so they run in the lanes.
+# The heap tests of the patched v4l2-compliance, as it prints them.
+HEAP_TESTS=("VIDIOC_ENUM_HEAPS" "VIDIOC_G/S_HEAP")
+
+# heap_verdicts LABEL LOG: every heap test line of LOG says what the
+# configuration LABEL must: "OK" on converted drivers, "OK (Not
+# Supported)" on stock ones. The baseline counts the heap tests of the
+# stock nodes as not supported, so without this a converted driver whose
+# heap ioctls answered ENOTTY would still pass compare.
+heap_verdicts() {
+	local want=OK t n bad
+	[ "$1" != stock ] || want="OK (Not Supported)"
+	for t in "${HEAP_TESTS[@]}"; do
+		n=$(grep -cF $'\ttest '"$t: " "$2") || true
+		[ "$n" -gt 0 ] || { echo "no 'test $t' line"; return 1; }
+		bad=$(grep -F $'\ttest '"$t: " "$2" | grep -vcxF $'\ttest '"$t: $want") || true
+		[ "$bad" = 0 ] || { echo "'test $t' is not '$want' $bad time(s) of $n"; return 1; }
+	done
+}
+
+# verdict LABEL ID LOG DETAIL FILE: judges LOG of node ID against the
+# baseline and the heap tests against LABEL, and writes the result's status
+# and detail to FILE. Each judgement forks dozens of processes, seconds in
+# the VM, so they run in the lanes.
 verdict() {
-	local summary
-	if summary=$(tests/compliance/compare "$1" "$2" "$BASELINE"); then
-		echo "PASS $summary; $3"
-	else
+	local label=$1 summary heaps
+	shift
+	if ! summary=$(tests/compliance/compare "$1" "$2" "$BASELINE"); then
 		echo "FAIL $summary; log: $2"
+	elif ! heaps=$(heap_verdicts "$label" "$2"); then
+		echo "FAIL $summary, $heaps; log: $2"
+	else
+		echo "PASS $summary; $3"
 	fi >"$4"
 }
 
@@ -115,8 +149,8 @@ lane() {
 	for node in "$@"; do
 		read -r dev id <<<"$node"
 		log=$(node_log "$label" "$id") start=$SECONDS
-		timeout 600 v4l2-compliance -s$FRAMES -d "$dev" --expbuf-device "$exporter" >"$log" 2>&1
-		verdict "$id" "$log" "$((SECONDS - start)) s" "${log%.log}.verdict"
+		timeout 600 "$COMPLIANCE" -s$FRAMES -d "$dev" --expbuf-device "$exporter" >"$log" 2>&1
+		verdict "$label" "$id" "$log" "$((SECONDS - start)) s" "${log%.log}.verdict"
 	done
 }
 
@@ -183,7 +217,7 @@ run_config() {
 stock_key() {
 	{
 		cat /proc/version
-		dpkg-query -W v4l-utils
+		sha256sum "$COMPLIANCE"
 		find "/lib/modules/$(uname -r)" -path '*/drivers/media/*' -name '*.ko*' |
 			sort | xargs sha256sum
 		sha256sum tests/compliance/suite.sh tests/lib/v4l2.sh tests/lib/results.sh
@@ -201,7 +235,7 @@ stock_runs() {
 		mkdir -p "$verdicts"
 		for log in "$dir"/*.log; do
 			id=$(basename "$log" .log)
-			verdict "${id/-//}" "$log" "kept from $(<"$dir/complete"), key $key" \
+			verdict stock "${id/-//}" "$log" "kept from $(<"$dir/complete"), key $key" \
 				"$verdicts/$id.verdict" &
 		done
 		wait
