@@ -43,12 +43,13 @@ vim2m/vim2m | VIDIOC_G/S_PARM | known
 tests vicodec/stateful-decoder 58 4
 tests vim2m/vim2m 58 4
 tests vivid/vivid-000-vid-cap 58 4
+heap-tests vim2m/vim2m 2 2
 B
 
 # expect NAME STATUS PATTERN NODE LOG: compare's status and summary.
 expect() {
 	local name=$1 want=$2 pattern=$3 out rc=0
-	out=$(./compare "$4" "$tmp/$5.log" "$tmp/baseline") || rc=$?
+	out=$(./compare "$4" "$tmp/$5.log" "$tmp/baseline" ${6:+"$6"}) || rc=$?
 	if [ $rc = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
 		echo "ok $name"
 	else
@@ -114,5 +115,15 @@ expect "tests turning into not supported fail" 1 'lost tests: 8 not supported, o
 	vim2m/vim2m unsupported
 
 expect "a node without a stock count fails" 1 "no 'tests vim2m/other' line" vim2m/other clean
+
+# The patched v4l2-compliance runs two heap tests more, "not supported" on
+# a stock node.
+log heaps 54 6
+expect "the heap tests count with --heap-tests" 0 '^60/60, not supported: 6, baseline' \
+	vim2m/vim2m heaps --heap-tests
+expect "a run without them loses tests" 1 'lost tests: 58 run, the stock driver runs 60' \
+	vim2m/vim2m clean --heap-tests
+expect "a node without heap test counts fails" 1 "no 'heap-tests vivid/vivid-000-vid-cap' line" \
+	vivid/vivid-000-vid-cap heaps --heap-tests
 
 exit $((failures > 0))

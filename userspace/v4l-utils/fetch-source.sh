@@ -15,6 +15,8 @@
 # other way: V4L_UTILS_GIT=<a clone of the upstream repository> unpacks its
 # tag v4l-utils-<upstream version>, the release Debian's .orig.tar.xz is,
 # without Debian's packaging patches (none of which touches the two tools).
+# Without either the exit status is 2, which build.sh tells apart from a
+# real failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/paths.sh"
@@ -69,7 +71,8 @@ opts+=(-o Dir::State::Lists="$conf/lists" -o Dir::Cache="$conf/cache"
 	-o Dir::Etc::sourcelist="$conf/sources.list" -o Dir::Etc::sourceparts=-)
 where="$SUITE of $mirror"
 echo ">>> reading the source index of $where" >&2
-apt-get "${opts[@]}" --error-on=any update >&2 || die "apt-get update failed for $where"
+apt-get "${opts[@]}" --error-on=any update >&2 ||
+	{ echo "userspace/v4l-utils/fetch-source.sh: apt-get update failed for $where" >&2; exit 2; }
 
 mkdir -p "$VB2HEAP_CACHE/sources"
 tmp=$(mktemp -d "$VB2HEAP_CACHE/sources/.fetch.XXXXXX")
@@ -78,8 +81,10 @@ echo ">>> downloading the source of v4l-utils $version from $where" >&2
 if ! (cd "$tmp" && apt-get "${opts[@]}" source --download-only "v4l-utils=$version" >&2); then
 	have=$(apt-cache "${opts[@]}" showsrc v4l-utils 2>/dev/null |
 		sed -n 's/^Version: //p' | paste -sd' ')
-	die "cannot download v4l-utils $version from $where (versions there:" \
-		"${have:-none}); a mirror without sources needs V4L_UTILS_GIT, see above"
+	echo "userspace/v4l-utils/fetch-source.sh: cannot download v4l-utils $version from" \
+		"$where (versions there: ${have:-none}); a mirror without sources needs" \
+		"V4L_UTILS_GIT, see above" >&2
+	exit 2
 fi
 # dpkg-source checks the tarballs against the .dsc and applies Debian's
 # patches, so the tree is the one the VM's binaries were built from.
