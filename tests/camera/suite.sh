@@ -2,14 +2,15 @@
 # In-VM suite: libcamera, unmodified, on vimc. cam lists the vimc camera
 # and captures frames to files, GStreamer's libcamerasrc streams frames
 # into a file, and lc-compliance runs its capture tests: first on stock
-# vimc (vb2-vmalloc), then, once vimc takes a heap= parameter, with vimc
-# on each heap. Every heap's frames are byte-identical to stock vimc's in
+# vimc (vb2-vmalloc), then with vimc on each heap (heap=; a vimc without
+# that parameter makes those lanes SKIPs). Every heap's frames are byte-identical to stock vimc's in
 # the same configuration, its lc-compliance run is nowhere worse than
 # stock's, and the CMA area's counter moves with the CMA heap only.
 #
 # CAMERA_SET=quick, the default on every kernel but the primary one of
-# kernel/VERSION, keeps cam --list and one cam capture per configuration
-# of vimc; full, the default on the primary kernel, runs everything.
+# kernel/VERSION, keeps cam --list and the 640x480 cam capture, on stock
+# vimc and on each heap; full, the default on the primary kernel, runs
+# everything.
 set -uo pipefail
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
@@ -28,8 +29,9 @@ FRAMES=3
 # handler gives every role the same single stream, from the RGB/YUV
 # Capture node, so roles add nothing (cam -I -s role=... shows it). Of
 # its two formats only BGR888 streams: for RGB888 it asks vimc's debayer
-# for a BGR888_1X24 source, the debayer keeps RGB888_1X24 (it takes no
-# source code since 6.x) and STREAMON fails with EPIPE, on stock vimc too.
+# for a BGR888_1X24 source, the debayer keeps RGB888_1X24 (a set_fmt on
+# its source pad only reads the format back) and STREAMON fails with
+# EPIPE, on stock vimc too.
 # The sensor runs at 1920x1080 whatever the output size, and debayering
 # that under TCG costs about a second a frame: few frames.
 CONFIGS=("BGR888 640x480" "BGR888 1920x1080")
