@@ -269,8 +269,10 @@ stock_runs() {
 stock_runs
 for heap in "${HEAPS[@]}"; do
 	check "compliance/heap=$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
+		"vimc heap=$heap" \
 		"$(VIVID_NODES=0x101 vivid_load "$HEAP_LANES" "heap=$heap$(printf ",$heap%.0s" $(seq "$HEAP_LANES"))")"
-	run_config "heap=$heap" vivid:2 vim2m vicodec
+	check "compliance/heap=$heap/configure-vimc" configure_vimc
+	run_config "heap=$heap" vivid:2 vim2m vicodec vimc
 done
 check compliance/unload unload_drivers
 suite_complete compliance
