@@ -77,11 +77,10 @@ declare -A NODES=([vim2m]=1 [vicodec]=3 [vimc]=3 [vivid]=8)
 # media pipeline, must run one after another; vicodec's encoder and two
 # decoders are separate m2m devices, each with its own queues, lock and
 # job list, and run at once. Every lane imports from its own exporter,
-# vivid instance 1, 2, ...: lanes of a stock configuration need
-# STOCK_LANES of them, lanes of a heap configuration HEAP_LANES.
+# vivid instance 1, 2, ...: one for vivid's lane, vim2m's, each of
+# vicodec's and vimc's, in the stock configuration and in each heap's.
 declare -A SPLIT=([vicodec]=1)
-STOCK_LANES=$((1 + NODES[vim2m] + NODES[vicodec] + 1))
-HEAP_LANES=$((1 + NODES[vim2m] + NODES[vicodec]))
+LANES=$((1 + NODES[vim2m] + NODES[vicodec] + 1))
 
 # vivid_load LANES [PARAM=VALUE...]: the vivid modprobe line of a
 # configuration: instance 0 under test, then LANES exporters with a
@@ -256,7 +255,7 @@ stock_runs() {
 		fi
 		return
 	fi
-	check compliance/stock/modprobe load_drivers vim2m vicodec vimc "$(vivid_load "$STOCK_LANES")"
+	check compliance/stock/modprobe load_drivers vim2m vicodec vimc "$(vivid_load "$LANES")"
 	check compliance/stock/configure-vimc configure_vimc
 	run_config stock vivid vim2m vicodec vimc
 	grep -q '^FAIL compliance/stock/' "$VB2HEAP_RESULTS" && return
@@ -270,7 +269,7 @@ stock_runs
 for heap in "${HEAPS[@]}"; do
 	check "compliance/heap=$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
 		"vimc heap=$heap" \
-		"$(VIVID_NODES=0x101 vivid_load "$HEAP_LANES" "heap=$heap$(printf ",$heap%.0s" $(seq "$HEAP_LANES"))")"
+		"$(VIVID_NODES=0x101 vivid_load "$LANES" "heap=$heap$(printf ",$heap%.0s" $(seq "$LANES"))")"
 	check "compliance/heap=$heap/configure-vimc" configure_vimc
 	run_config "heap=$heap" vivid:2 vim2m vicodec vimc
 done
