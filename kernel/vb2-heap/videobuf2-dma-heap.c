@@ -276,11 +276,16 @@ static struct dma_buf *vb2_dma_heap_get_dmabuf(struct vb2_buffer *vb,
 	return vb2_dma_sg_memops.get_dmabuf(vb, buf->sg, flags);
 }
 
+/*
+ * vb2_mmap() does not hold the queue's lock, so it can find a buffer that a
+ * concurrent VIDIOC_REQBUFS has not given memory yet: vb2-dma-sg refuses
+ * that with -EINVAL, as it does for its own buffers.
+ */
 static int vb2_dma_heap_mmap(void *buf_priv, struct vm_area_struct *vma)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
-	return vb2_dma_sg_memops.mmap(buf->sg, vma);
+	return vb2_dma_sg_memops.mmap(buf ? buf->sg : NULL, vma);
 }
 
 static struct dma_heap *vb2_dma_heap_heap(void *buf_priv)
