@@ -39,6 +39,9 @@ TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
 TEST_PROGS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SOURCES))) \
 	      $(BUILD)/tests/heap-ioctl-32 $(BUILD)/tests/compliance-faults.so
 vpath %.c tests/heaps tests/uapi
+# tests/reliability: each program is one file plus the shared vdev.c.
+RELIABILITY_PROGS := $(addprefix $(BUILD)/tests/,fail-nth race fuzz-heap lifetime)
+TEST_PROGS += $(RELIABILITY_PROGS) $(BUILD)/tests/fuzz-heap-32
 
 tests: kernel v4l-utils
 	@$(MAKE) --no-print-directory $(TEST_PROGS)
@@ -58,6 +61,16 @@ $(BUILD)/tests/%: %.c
 $(BUILD)/tests/%-32: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
+
+$(RELIABILITY_PROGS): $(BUILD)/tests/%: tests/reliability/%.c tests/reliability/vdev.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $(filter %.c,$^)
+
+$(BUILD)/tests/race: CFLAGS_TESTS += -pthread
+
+$(BUILD)/tests/fuzz-heap-32: tests/reliability/fuzz-heap.c tests/reliability/vdev.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $(filter %.c,$^)
 
 # The heap tests' fault shim for v4l2-compliance (tests/compliance/faults).
 $(BUILD)/tests/compliance-faults.so: tests/compliance/faults/faults.c

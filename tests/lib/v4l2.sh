@@ -114,3 +114,23 @@ drivers_took() {
 		done < <(streaming_nodes "$module" 'video*')
 	done
 }
+
+# configure_vimc: vimc's defaults cannot stream: the sensors start as
+# RGB888 while the debayers only take Bayer input, and STREAMON validates
+# every enabled link. Configures the pipeline as
+# Documentation/admin-guide/media/vimc.rst does.
+# The media device is found by its driver: its bus info is "platform:vimc"
+# on 6.12 and "platform:vimc.0" on 7.3.
+configure_vimc() {
+	local s m media=
+	for m in /dev/media*; do
+		media-ctl -d "$m" -p 2>/dev/null | grep -qE '^driver +vimc$' && media=$m
+	done
+	[ -n "$media" ] || { echo "no media device of vimc" >&2; return 1; }
+	for s in A B; do
+		media-ctl -d "$media" -V "\"Sensor $s\":0[fmt:SBGGR8_1X8/640x480]" &&
+			media-ctl -d "$media" -V "\"Debayer $s\":0[fmt:SBGGR8_1X8/640x480]" || return
+	done
+	v4l2-ctl -d "$(node_named "Raw Capture 0")" -v pixelformat=BA81 &&
+		v4l2-ctl -d "$(node_named "Raw Capture 1")" -v pixelformat=BA81
+}
