@@ -80,6 +80,7 @@ struct run {
 	int kmsg;
 	struct sites sites;
 	unsigned int tests, failures, injections;
+	unsigned int silent;	/* faults the kernel printed no stack for */
 	unsigned int errnos[256];
 };
 
@@ -169,16 +170,19 @@ static void free_sites(struct sites *sites)
 
 /*
  * Reads the kernel log since the last call and returns, in SITE, the fault
- * site of the last injected failure in it ("function [module]").
+ * site of the last injected failure in it ("function [module]"). The kernel
+ * prints nothing for a fault in an allocation made with __GFP_NOWARN: then
+ * it returns false.
  */
-static void read_site(struct run *run, char *site, size_t len)
+static bool read_site(struct run *run, char *site, size_t len)
 {
 	enum { IDLE, INJECTED, TRACE } state = IDLE;
 	char rec[2048], fn[256], mod[64];
+	bool found = false;
 	char *msg, *end;
 	ssize_t n;
 
-	snprintf(site, len, "(no stack in the kernel log)");
+	snprintf(site, len, "(an allocation with __GFP_NOWARN)");
 	for (;;) {
 		n = read(run->kmsg, rec, sizeof(rec) - 1);
 		if (n < 0 && errno == EPIPE)
@@ -204,9 +208,11 @@ static void read_site(struct run *run, char *site, size_t len)
 			    allocator_frame(fn))
 				continue;
 			snprintf(site, len, mod[0] ? "%s [%s]" : "%s", fn, mod);
+			found = true;
 			state = IDLE;
 		}
 	}
+	return found;
 }
 
 static void drain_kmsg(struct run *run)
@@ -651,8 +657,10 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 		return 0;
 	}
 	run->injections++;
-	read_site(run, site, sizeof(site));
-	add_site(&run->sites, site);
+	if (read_site(run, site, sizeof(site)))
+		add_site(&run->sites, site);
+	else
+		run->silent++;
 	run->errnos[err & 0xff]++;
 	if (err && err != ENOMEM) {
 		report(run, false, "%s: fault %d at %s: %s, want ENOMEM", label,
@@ -773,8 +781,8 @@ int main(int argc, char **argv)
 			run_scenario(&run, &scenarios[i], dev.types[t]);
 	}
 
-	printf("# %u faults injected at %u distinct sites; errnos:",
-	       run.injections, run.sites.n);
+	printf("# %u faults injected at %u distinct sites (%u more in __GFP_NOWARN allocations, whose site the kernel does not print); errnos:",
+	       run.injections, run.sites.n, run.silent);
 	for (e = 0; e < 256; e++)
 		if (run.errnos[e])
 			printf(" %s %u", e ? strerrorname_np(e) : "none",
