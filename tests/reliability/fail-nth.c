@@ -20,6 +20,8 @@
  * fail_page_alloc with verbose=2, set up by the suite) names the code
  * whose allocation failed; its first frame outside the allocators is the
  * fault site, and the distinct sites go to the file given with --sites.
+ * Allocations made with __GFP_NOWARN fail silently: those faults are
+ * counted apart.
  *
  * Usage: fail-nth [--sites FILE] [--size WxH] DEVICE [SCENARIO...]
  * --size sets each queue's format to about that size before every call:
@@ -31,7 +33,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,26 +80,11 @@ struct run {
 	int fail_nth;
 	int kmsg;
 	struct sites sites;
-	unsigned int tests, failures, injections;
+	struct tap tap;
+	unsigned int injections;
 	unsigned int silent;	/* faults the kernel printed no stack for */
 	unsigned int errnos[256];
 };
-
-static bool report(struct run *run, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	run->tests++;
-	if (!ok)
-		run->failures++;
-	printf("%s %u - ", ok ? "ok" : "not ok", run->tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
 
 /* fail-nth: N fails the Nth allocation from now on in this task. */
 static int arm(struct run *run, int nth)
@@ -629,13 +615,13 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	ret = s->prepare(&a);
 	if (ret) {
 		finish(&a, s);
-		report(run, false, "%s: preparing: %s", label, strerror(-ret));
+		tap_result(&run->tap, false, "%s: preparing: %s", label, strerror(-ret));
 		return -1;
 	}
 	drain_kmsg(run);
 	if (arm(run, nth)) {
 		finish(&a, s);
-		report(run, false, "%s: fail-nth: %s", label, strerror(errno));
+		tap_result(&run->tap, false, "%s: fail-nth: %s", label, strerror(errno));
 		return -1;
 	}
 	ret = s->call(&a);
@@ -643,14 +629,14 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	err = ret < 0 ? -ret : 0;
 	if (s->judge(&a, ret, why, sizeof(why))) {
 		finish(&a, s);
-		report(run, false, "%s: fault %d (%s): %s", label, nth,
+		tap_result(&run->tap, false, "%s: fault %d (%s): %s", label, nth,
 		       err ? strerror(err) : "success", why);
 		return -1;
 	}
 	finish(&a, s);
 
 	if (!injected) {
-		if (!report(run, !err, "%s: completes after %d injected failures%s%s",
+		if (!tap_result(&run->tap, !err, "%s: completes after %d injected failures%s%s",
 			    label, nth - 1, err ? ": " : "",
 			    err ? strerror(err) : ""))
 			return -1;
@@ -663,12 +649,12 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 		run->silent++;
 	run->errnos[err & 0xff]++;
 	if (err && err != ENOMEM) {
-		report(run, false, "%s: fault %d at %s: %s, want ENOMEM", label,
+		tap_result(&run->tap, false, "%s: fault %d at %s: %s, want ENOMEM", label,
 		       nth, site, strerror(err));
 		return -1;
 	}
 	if (accounting_settle(base, &now)) {
-		report(run, false, "%s: fault %d at %s: left %lld dma-bufs and %lld CMA pages behind",
+		tap_result(&run->tap, false, "%s: fault %d at %s: left %lld dma-bufs and %lld CMA pages behind",
 		       label, nth, site,
 		       now.dmabufs - base->dmabufs,
 		       now.cma_pages - base->cma_pages);
@@ -676,7 +662,7 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	}
 	if (add_site(seen, site) &&
 	    vdev_stream_one_frame(run->path, why, sizeof(why))) {
-		report(run, false, "%s: fault %d at %s: the device no longer streams: %s",
+		tap_result(&run->tap, false, "%s: fault %d at %s: the device no longer streams: %s",
 		       label, nth, site, why);
 		return -1;
 	}
@@ -696,7 +682,7 @@ static void run_scenario(struct run *run, const struct scenario *s,
 
 	snprintf(label, sizeof(label), "%s/%s", vdev_type_name(type), s->name);
 	if (vdev_open(&dev, run->path)) {
-		report(run, false, "%s: cannot open %s", label, run->path);
+		tap_result(&run->tap, false, "%s: cannot open %s", label, run->path);
 		return;
 	}
 	caps = vdev_memory_caps(dev.fd, type);
@@ -706,7 +692,7 @@ static void run_scenario(struct run *run, const struct scenario *s,
 		return;
 	}
 	if (accounting_read(&base)) {
-		report(run, false, "%s: cannot read the dma-buf and CMA accounting",
+		tap_result(&run->tap, false, "%s: cannot read the dma-buf and CMA accounting",
 		       label);
 		return;
 	}
@@ -717,7 +703,7 @@ static void run_scenario(struct run *run, const struct scenario *s,
 	}
 	free_sites(&seen);
 	if (nth > MAX_NTH)
-		report(run, false, "%s: still failing after %d faults", label,
+		tap_result(&run->tap, false, "%s: still failing after %d faults", label,
 		       MAX_NTH);
 	printf("# %s: %u faults injected\n", label, run->injections - first);
 }
@@ -781,7 +767,7 @@ int main(int argc, char **argv)
 			run_scenario(&run, &scenarios[i], dev.types[t]);
 	}
 
-	printf("# %u faults injected at %u distinct sites (%u more in __GFP_NOWARN allocations, whose site the kernel does not print); errnos:",
+	printf("# %u faults injected at %u distinct sites (%u of them in __GFP_NOWARN allocations, whose site the kernel does not print); errnos:",
 	       run.injections, run.sites.n, run.silent);
 	for (e = 0; e < 256; e++)
 		if (run.errnos[e])
@@ -798,6 +784,6 @@ int main(int argc, char **argv)
 			fprintf(f, "%s\n", run.sites.name[i]);
 		fclose(f);
 	}
-	printf("1..%u\n", run.tests);
-	return run.failures ? 1 : 0;
+	printf("1..%u\n", run.tap.tests);
+	return run.tap.failures ? 1 : 0;
 }

@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,30 +44,10 @@
 #define HOG_CHUNK	(1024 * 1024)
 #define PATTERN		0x5a
 
-struct run {
-	unsigned int tests, failures;
-};
-
 struct hog {
 	pid_t pid;
 	int release;		/* closing it lets the hog exit */
 };
-
-static bool report(struct run *run, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	run->tests++;
-	if (!ok)
-		run->failures++;
-	printf("%s %u - ", ok ? "ok" : "not ok", run->tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
 
 /*
  * Another process takes everything HEAP has, in 1 MiB buffers and then
@@ -178,55 +157,55 @@ static void stop_streaming(struct vdev *dev)
 	}
 }
 
-static void mid_stream(struct run *run, const char *path, const char *heap)
+static void mid_stream(struct tap *tap, const char *path, const char *heap)
 {
 	struct vdev dev;
 	struct hog hog;
 	int t, ret;
 
-	if (!report(run, !vdev_open(&dev, path) && !start_streaming(&dev),
+	if (!tap_result(tap, !vdev_open(&dev, path) && !start_streaming(&dev),
 		    "%s streams", path))
 		return;
-	report(run, !cycle_frames(&dev), "frames before %s runs out", heap);
-	if (!report(run, !hog_start(&hog, heap), "another process exhausts %s",
+	tap_result(tap, !cycle_frames(&dev), "frames before %s runs out", heap);
+	if (!tap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
 		    heap)) {
 		vdev_close(&dev);
 		return;
 	}
 	ret = cycle_frames(&dev);
-	report(run, !ret, "frames go on while %s is exhausted%s%s", heap,
+	tap_result(tap, !ret, "frames go on while %s is exhausted%s%s", heap,
 	       ret ? ": " : "", ret ? strerror(-ret) : "");
 	stop_streaming(&dev);
 	for (t = 0; t < dev.ntypes; t++) {
 		ret = vdev_reqbufs(dev.fd, dev.types[t], V4L2_MEMORY_MMAP,
 				   BUFFERS);
-		report(run, ret > 0 || ret == -ENOMEM,
+		tap_result(tap, ret > 0 || ret == -ENOMEM,
 		       "%s: REQBUFS while %s is exhausted: %s",
 		       vdev_type_name(dev.types[t]), heap,
 		       ret > 0 ? "allocated" : strerror(-ret));
 	}
 	stop_streaming(&dev);
-	report(run, !hog_stop(&hog), "the other process gives %s back", heap);
-	report(run, !start_streaming(&dev) && !cycle_frames(&dev),
+	tap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
+	tap_result(tap, !start_streaming(&dev) && !cycle_frames(&dev),
 	       "streams again with %s back", heap);
 	vdev_close(&dev);
 }
 
-static void emptied(struct run *run, const char *path, const char *heap)
+static void emptied(struct tap *tap, const char *path, const char *heap)
 {
 	unsigned int internal;
 	struct vdev dev;
 	struct hog hog;
 	int t, ret = 0;
 
-	if (!report(run, !vdev_open(&dev, path), "%s opens", path))
+	if (!tap_result(tap, !vdev_open(&dev, path), "%s opens", path))
 		return;
 	for (t = 0; !ret && t < dev.ntypes; t++) {
 		ret = vdev_queue_all_mmap(dev.fd, dev.types[t], BUFFERS);
 		ret = ret < 0 ? ret : 0;
 	}
-	if (!report(run, !ret, "buffers queued") ||
-	    !report(run, !hog_start(&hog, heap), "another process exhausts %s",
+	if (!tap_result(tap, !ret, "buffers queued") ||
+	    !tap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
 		    heap)) {
 		vdev_close(&dev);
 		return;
@@ -235,24 +214,24 @@ static void emptied(struct run *run, const char *path, const char *heap)
 		ret = vdev_stream(dev.fd, dev.types[t], true);
 	internal = vdev_internal_buffers(&dev);
 	if (ret)
-		report(run, ret == -ENOMEM && internal == 0,
+		tap_result(tap, ret == -ENOMEM && internal == 0,
 		       "STREAMON with %s exhausted: %s, %u internal buffers left",
 		       heap, strerror(-ret), internal);
 	else
-		report(run, true,
+		tap_result(tap, true,
 		       "STREAMON with %s exhausted: succeeded, %u internal buffers",
 		       heap, internal);
 	for (t = 0; t < dev.ntypes; t++)
 		vdev_stream(dev.fd, dev.types[t], false);
-	report(run, !hog_stop(&hog), "the other process gives %s back", heap);
+	tap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
 	for (t = 0, ret = 0; !ret && t < dev.ntypes; t++)
 		ret = vdev_stream(dev.fd, dev.types[t], true);
-	report(run, !ret, "STREAMON with %s back%s%s", heap, ret ? ": " : "",
+	tap_result(tap, !ret, "STREAMON with %s back%s%s", heap, ret ? ": " : "",
 	       ret ? strerror(-ret) : "");
 	vdev_close(&dev);
 }
 
-static void heap_fd_closed(struct run *run, const char *path,
+static void heap_fd_closed(struct tap *tap, const char *path,
 			   const char *heap)
 {
 	char node[128];
@@ -262,18 +241,18 @@ static void heap_fd_closed(struct run *run, const char *path,
 
 	snprintf(node, sizeof(node), "/dev/dma_heap/%s", heap);
 	heap_fd = open(node, O_RDONLY | O_CLOEXEC);
-	if (!report(run, heap_fd >= 0 && !vdev_open(&dev, path),
+	if (!tap_result(tap, heap_fd >= 0 && !vdev_open(&dev, path),
 		    "%s and %s open", path, node))
 		return;
 	ret = vdev_s_heap(dev.fd, dev.types[0], heap_fd);
 	close(heap_fd);
-	if (report(run, !ret, "S_HEAP %s%s%s", heap, ret ? ": " : "",
+	if (tap_result(tap, !ret, "S_HEAP %s%s%s", heap, ret ? ": " : "",
 		   ret ? strerror(-ret) : "")) {
 		ret = vdev_reqbufs(dev.fd, dev.types[0], V4L2_MEMORY_MMAP,
 				   BUFFERS);
-		report(run, ret > 0, "REQBUFS after the heap fd was closed: %s",
+		tap_result(tap, ret > 0, "REQBUFS after the heap fd was closed: %s",
 		       ret > 0 ? "allocated" : strerror(-ret));
-		report(run, !vdev_enum_heap(dev.fd, dev.types[0], 0, &d) &&
+		tap_result(tap, !vdev_enum_heap(dev.fd, dev.types[0], 0, &d) &&
 			    !strcmp((char *)d.name, heap) && d.count == (unsigned int)ret,
 		       "the %d buffers are in %s: ENUM_HEAPS says %u in '%s'",
 		       ret, heap, d.count, d.name);
@@ -308,7 +287,7 @@ static int fit_format(struct vdev *imp, unsigned int size)
 	return vdev_plane_size(imp->fd, fmt.type) <= size ? 0 : -ENOSPC;
 }
 
-static void hold(struct run *run, const char *exporter, const char *importer)
+static void hold(struct tap *tap, const char *exporter, const char *importer)
 {
 	unsigned char *map[BUFFERS];
 	int fds[BUFFERS], i, ret, n = 0;
@@ -318,7 +297,7 @@ static void hold(struct run *run, const char *exporter, const char *importer)
 	bool intact = true;
 	int sig;
 
-	if (!report(run, !vdev_open(&exp, exporter), "%s opens", exporter))
+	if (!tap_result(tap, !vdev_open(&exp, exporter), "%s opens", exporter))
 		return;
 	size = vdev_plane_size(exp.fd, exp.types[0]);
 	if (vdev_reqbufs(exp.fd, exp.types[0], V4L2_MEMORY_MMAP, BUFFERS) >= BUFFERS)
@@ -335,7 +314,7 @@ static void hold(struct run *run, const char *exporter, const char *importer)
 			memset(map[n], PATTERN + n, size);
 		}
 	vdev_close(&exp);
-	if (!report(run, n == BUFFERS, "%d buffers of %s exported and mapped",
+	if (!tap_result(tap, n == BUFFERS, "%d buffers of %s exported and mapped",
 		    BUFFERS, exporter))
 		goto out;
 	ret = vdev_open(&imp, importer);
@@ -343,7 +322,7 @@ static void hold(struct run *run, const char *exporter, const char *importer)
 		ret = imp.m2m ? fit_format(&imp, size) : -ENOTTY;
 	if (!ret)
 		ret = vdev_reqbufs(imp.fd, imp.types[0], V4L2_MEMORY_DMABUF, BUFFERS);
-	if (!report(run, ret >= BUFFERS, "the mem2mem device %s takes imported buffers%s%s",
+	if (!tap_result(tap, ret >= BUFFERS, "the mem2mem device %s takes imported buffers%s%s",
 		    importer, ret < 0 ? ": " : "", ret < 0 ? strerror(-ret) : ""))
 		goto out;
 
@@ -357,7 +336,7 @@ static void hold(struct run *run, const char *exporter, const char *importer)
 
 	for (i = 0; i < BUFFERS; i++)
 		intact &= map[i][0] == PATTERN + i && map[i][size - 1] == PATTERN + i;
-	report(run, intact, "the mappings kept what was written after %s went away",
+	tap_result(tap, intact, "the mappings kept what was written after %s went away",
 	       exporter);
 	for (i = 0, ret = 0; !ret && i < BUFFERS; i++)
 		ret = vdev_qbuf(imp.fd, imp.types[0], V4L2_MEMORY_DMABUF, i,
@@ -370,7 +349,7 @@ static void hold(struct run *run, const char *exporter, const char *importer)
 		ret = vdev_stream(imp.fd, imp.types[i], true);
 	if (!ret)
 		ret = dqbuf(imp.fd, imp.types[1], &index);
-	report(run, !ret, "%s streams from the buffers of the removed device%s%s",
+	tap_result(tap, !ret, "%s streams from the buffers of the removed device%s%s",
 	       importer, ret ? ": " : "", ret ? strerror(-ret) : "");
 out:
 	vdev_close(&imp);
@@ -383,7 +362,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct accounting base, now;
-	struct run run = {};
+	struct tap tap = {};
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s mid-stream|emptied|heap-fd-closed DEVICE HEAP\n"
@@ -395,20 +374,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "mid-stream"))
-		mid_stream(&run, argv[2], argv[3]);
+		mid_stream(&tap, argv[2], argv[3]);
 	else if (!strcmp(argv[1], "emptied"))
-		emptied(&run, argv[2], argv[3]);
+		emptied(&tap, argv[2], argv[3]);
 	else if (!strcmp(argv[1], "heap-fd-closed"))
-		heap_fd_closed(&run, argv[2], argv[3]);
+		heap_fd_closed(&tap, argv[2], argv[3]);
 	else if (!strcmp(argv[1], "hold"))
-		hold(&run, argv[2], argv[3]);
+		hold(&tap, argv[2], argv[3]);
 	else
 		return 2;
 	if (accounting_settle(&base, &now))
-		report(&run, false, "%lld dma-bufs and %lld CMA pages left behind",
+		tap_result(&tap, false, "%lld dma-bufs and %lld CMA pages left behind",
 		       now.dmabufs - base.dmabufs, now.cma_pages - base.cma_pages);
 	else
-		report(&run, true, "every dma-buf and CMA page came back");
-	printf("1..%u\n", run.tests);
-	return run.failures ? 1 : 0;
+		tap_result(&tap, true, "every dma-buf and CMA page came back");
+	printf("1..%u\n", tap.tests);
+	return tap.failures ? 1 : 0;
 }

@@ -133,7 +133,7 @@ check reliability/unload unload_drivers
 # The figures.
 injected=$(sed -n 's/^# \([0-9]*\) faults injected at.*/\1/p' \
 	"$VB2HEAP_LOGDIR"/reliability-fault-*.log | awk '{ n += $1 } END { print n + 0 }')
-silent=$(sed -n 's/^# [0-9]* faults injected at [0-9]* distinct sites (\([0-9]*\) more.*/\1/p' \
+silent=$(sed -n 's/^# [0-9]* faults injected at [0-9]* distinct sites (\([0-9]*\) of them.*/\1/p' \
 	"$VB2HEAP_LOGDIR"/reliability-fault-*.log | awk '{ n += $1 } END { print n + 0 }')
 sites=$(sort -u "$SITES" | grep -c .)
 ours=$(sort -u "$SITES" | grep -cE 'vb2|videobuf2|dma_heap|dma_buf|heap')
@@ -144,7 +144,7 @@ echo scan >/sys/kernel/debug/kmemleak
 leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)
 echo "fault sites:"
 sort "$SITES" | uniq -c | sort -rn
-figures="$injected faults injected at $sites distinct sites ($ours in dma-buf, heap and vb2 code; $silent more faults in __GFP_NOWARN allocations, which print no site), $races racing calls, $fuzz fuzz calls (seed $SEED), kmemleak: $leaks leaks"
+figures="$injected faults injected ($silent of them in __GFP_NOWARN allocations, which print no site) at $sites distinct sites ($ours in dma-buf, heap and vb2 code), $races racing calls, $fuzz fuzz calls (seed $SEED), kmemleak: $leaks leaks"
 echo "reliability: $figures"
 if [ "$sites" -gt 0 ] && [ "$leaks" = 0 ]; then
 	result PASS reliability/figures "$figures"

@@ -25,11 +25,19 @@ struct vdev {
 	int ntypes;
 };
 
+/* TAP output: "ok N - ..." / "not ok N - ..." and the totals. */
+struct tap {
+	unsigned int tests, failures;
+};
+
 /* The kernel's view of what is allocated, for leak checks. */
 struct accounting {
 	long long dmabufs;
 	long long cma_pages;
 };
+
+bool tap_result(struct tap *tap, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 int vdev_open(struct vdev *dev, const char *path);
 void vdev_close(struct vdev *dev);
