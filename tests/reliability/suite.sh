@@ -32,7 +32,7 @@ SITES=$WORK/sites
 
 # The node of each converted driver the fault, race and fuzz runs use.
 nodes() {
-	local dev id
+	local drv dev id
 	for drv in vim2m vicodec vivid vimc; do
 		streaming_nodes "$drv" 'video*'
 	done | while read -r dev id; do
