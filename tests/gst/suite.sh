@@ -285,15 +285,18 @@ exhausted_mid_stream() {
 	local held before pid rc=0 waited=0 frames
 	held=$(cma_held)
 	before=$(cma_pages)
-	# A live source twice as fast as the sink, with an unbounded queue
-	# between them, makes the pool grow by a buffer every other frame,
-	# too slowly to fill the CMA area alone in the time the test takes.
+	# A live source faster than the sink, with an unbounded queue between
+	# them, makes the pool grow by a buffer every few frames, too slowly
+	# to fill the CMA area alone in the time the test takes. The sink
+	# takes 200 ms a frame, so that the source stays ahead even when a
+	# busy host slows it down; the pipeline ends with the error as soon
+	# as the hog holds the rest of the area, long before its 300 frames.
 	launch exhausted-mid-stream \
-		videotestsrc is-live=true num-buffers=120 pattern=ball \
+		videotestsrc is-live=true num-buffers=300 pattern=ball \
 		! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 \
 		! dmaheapalloc heap="$CMA_HEAP" \
 		! queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 \
-		! identity sleep-time=66000 ! fakesink name=sink silent=false &
+		! identity sleep-time=200000 ! fakesink name=sink silent=false &
 	pid=$!
 	# Streaming from the heap before the hog starts: mid-stream.
 	while [ "$(cma_pages)" = "$before" ] && kill -0 "$pid" 2>/dev/null; do
