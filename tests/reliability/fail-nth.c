@@ -208,26 +208,6 @@ static void drain_kmsg(struct run *run)
 	read_site(run, site, sizeof(site));
 }
 
-static void *map_plane(struct attempt *a, unsigned int index, size_t *len)
-{
-	struct v4l2_plane plane = {};
-	struct v4l2_buffer buf = { .type = a->type, .index = index };
-	off_t offset;
-	void *p;
-
-	if (vdev_is_mplane(a->type)) {
-		buf.m.planes = &plane;
-		buf.length = 1;
-	}
-	if (vdev_ioctl(a->dev.fd, VIDIOC_QUERYBUF, &buf))
-		return NULL;
-	*len = vdev_is_mplane(a->type) ? plane.length : buf.length;
-	offset = vdev_is_mplane(a->type) ? plane.m.mem_offset : buf.m.offset;
-	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, a->dev.fd,
-		 offset);
-	return p == MAP_FAILED ? NULL : p;
-}
-
 /* Every MMAP buffer the queue reports can be mapped and written. */
 static bool buffers_usable(struct attempt *a, int count)
 {
@@ -238,7 +218,7 @@ static bool buffers_usable(struct attempt *a, int count)
 	if (a->memory != V4L2_MEMORY_MMAP)
 		return true;
 	for (i = 0; i < count; i++) {
-		p = map_plane(a, i, &len);
+		p = vdev_map_plane(a->dev.fd, a->type, i, &len);
 		if (!p)
 			return false;
 		p[0] = 1;

@@ -28,7 +28,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,19 +97,9 @@ static int hog_stop(struct hog *hog)
 static int dqbuf(int fd, uint32_t type, unsigned int *index)
 {
 	struct v4l2_plane planes[VIDEO_MAX_PLANES];
-	struct v4l2_buffer buf = {
-		.type = type, .memory = V4L2_MEMORY_MMAP,
-	};
-	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT };
-	int ret;
+	struct v4l2_buffer buf;
+	int ret = vdev_dqbuf(fd, type, true, &buf, planes);
 
-	if (vdev_is_mplane(type)) {
-		buf.m.planes = planes;
-		buf.length = VIDEO_MAX_PLANES;
-	}
-	while ((ret = vdev_ioctl(fd, VIDIOC_DQBUF, &buf)) == -EAGAIN)
-		if (poll(&pfd, 1, 5000) == 0)
-			return -ETIMEDOUT;
 	*index = buf.index;
 	return ret;
 }

@@ -137,24 +137,11 @@ static int s_fmt(struct worker *w, int fd, uint32_t type)
 
 static int map_buffer(int fd, uint32_t type, unsigned int index)
 {
-	struct v4l2_plane plane = {};
-	struct v4l2_buffer buf = { .type = type, .index = index };
 	volatile unsigned char *p;
 	size_t len;
-	off_t offset;
-	int ret;
 
-	if (vdev_is_mplane(type)) {
-		buf.m.planes = &plane;
-		buf.length = 1;
-	}
-	ret = vdev_ioctl(fd, VIDIOC_QUERYBUF, &buf);
-	if (ret)
-		return ret;
-	len = vdev_is_mplane(type) ? plane.length : buf.length;
-	offset = vdev_is_mplane(type) ? plane.m.mem_offset : buf.m.offset;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
-	if (p == MAP_FAILED)
+	p = vdev_map_plane(fd, type, index, &len);
+	if (!p)
 		return -errno;
 	p[0] = p[len - 1];
 	munmap((void *)p, len);
@@ -179,15 +166,9 @@ static int export_buffer(int fd, uint32_t type, unsigned int index)
 static int dqbuf(int fd, uint32_t type)
 {
 	struct v4l2_plane planes[VIDEO_MAX_PLANES];
-	struct v4l2_buffer buf = {
-		.type = type, .memory = V4L2_MEMORY_MMAP,
-	};
+	struct v4l2_buffer buf;
 
-	if (vdev_is_mplane(type)) {
-		buf.m.planes = planes;
-		buf.length = VIDEO_MAX_PLANES;
-	}
-	return vdev_ioctl(fd, VIDIOC_DQBUF, &buf);
+	return vdev_dqbuf(fd, type, false, &buf, planes);
 }
 
 /* A fresh handle; the shared one is swapped in under the other threads. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -252,6 +253,33 @@ int vdev_querybuf_flags(int fd, uint32_t type, unsigned int index,
 	return ret;
 }
 
+/*
+ * Maps plane 0 of MMAP buffer INDEX, readable and writable; returns the
+ * mapping and its length in LEN, or NULL with errno set.
+ */
+void *vdev_map_plane(int fd, uint32_t type, unsigned int index, size_t *len)
+{
+	struct v4l2_plane plane = {};
+	struct v4l2_buffer buf = { .type = type, .index = index };
+	off_t offset;
+	void *p;
+	int ret;
+
+	if (vdev_is_mplane(type)) {
+		buf.m.planes = &plane;
+		buf.length = 1;
+	}
+	ret = vdev_ioctl(fd, VIDIOC_QUERYBUF, &buf);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	*len = vdev_is_mplane(type) ? plane.length : buf.length;
+	offset = vdev_is_mplane(type) ? plane.m.mem_offset : buf.m.offset;
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* Exports plane 0 of buffer INDEX; returns the dma-buf fd. */
 int vdev_expbuf(int fd, uint32_t type, unsigned int index)
 {
@@ -325,8 +353,12 @@ int vdev_s_heap(int fd, uint32_t type, int heap_fd)
 	return vdev_ioctl(fd, VIDIOC_S_HEAP, &h);
 }
 
-static int dequeue(int fd, uint32_t type, struct v4l2_buffer *buf,
-		   struct v4l2_plane *planes)
+/*
+ * Dequeues an MMAP buffer into BUF (and PLANES for multi-planar types),
+ * waiting up to FRAME_TIMEOUT_MS with WAIT, not at all without.
+ */
+int vdev_dqbuf(int fd, uint32_t type, bool wait, struct v4l2_buffer *buf,
+	       struct v4l2_plane *planes)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT };
 	int ret;
@@ -340,7 +372,7 @@ static int dequeue(int fd, uint32_t type, struct v4l2_buffer *buf,
 	}
 	for (;;) {
 		ret = vdev_ioctl(fd, VIDIOC_DQBUF, buf);
-		if (ret != -EAGAIN)
+		if (ret != -EAGAIN || !wait)
 			return ret;
 		ret = poll(&pfd, 1, FRAME_TIMEOUT_MS);
 		if (ret == 0)
@@ -385,7 +417,7 @@ int vdev_stream_one_frame(const char *path, char *why, size_t len)
 		}
 	}
 	last = dev.types[dev.ntypes - 1];
-	ret = dequeue(dev.fd, last, &buf, planes);
+	ret = vdev_dqbuf(dev.fd, last, true, &buf, planes);
 	if (ret) {
 		snprintf(why, len, "%s: DQBUF: %s", vdev_type_name(last),
 			 strerror(-ret));

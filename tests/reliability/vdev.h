@@ -57,6 +57,9 @@ int vdev_qbuf(int fd, uint32_t type, uint32_t memory, unsigned int index,
 int vdev_querybuf_flags(int fd, uint32_t type, unsigned int index,
 			uint32_t *flags);
 int vdev_expbuf(int fd, uint32_t type, unsigned int index);
+void *vdev_map_plane(int fd, uint32_t type, unsigned int index, size_t *len);
+int vdev_dqbuf(int fd, uint32_t type, bool wait, struct v4l2_buffer *buf,
+	       struct v4l2_plane *planes);
 int vdev_stream(int fd, uint32_t type, bool on);
 int vdev_queue_all_mmap(int fd, uint32_t type, unsigned int count);
 
