@@ -195,8 +195,20 @@ build_selftest() {
 	fi
 }
 
+# Two builds of one tree (make check beside make vm, or two checkouts
+# sharing the cache) would write the same objects at once and leave
+# truncated ones behind. The source tree is locked exclusively while it is
+# unpacked and patched, and shared while trees of other architectures and
+# variants build from it; each output tree has a lock of its own.
+mkdir -p "$VB2HEAP_CACHE"
+exec 8>"$VB2HEAP_CACHE/linux-$KERNEL.lock"
+flock 8
 unpack_source
 apply_patches
 [ "${1:-}" = --apply-only ] && exit 0
+flock -s 8
+mkdir -p "$KTREE"
+exec 9>"$KTREE.lock"
+flock 9
 configure
 build
