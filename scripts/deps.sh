@@ -1,7 +1,8 @@
 #!/bin/bash
-# Install every host package the build and the tests need (Debian 12).
-# Idempotent and quick when everything is already there. The kernel sources
-# are not installed: kernel/fetch-source.sh keeps them in the cache.
+# Install every host package the build and the tests need (Debian 12), and
+# the QEMU the VMs run on. Idempotent and quick when everything is already
+# there. The kernel sources and QEMU are not installed: kernel/fetch-source.sh
+# and tests/vm/fetch-qemu.sh keep them in the cache.
 set -euo pipefail
 . "$(dirname "$0")/paths.sh"
 
@@ -17,11 +18,12 @@ missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} = 0 ] && exit 0
-
-SUDO=
-[ "$(id -u)" = 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-echo ">>> installing host packages: ${missing[*]}"
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} != 0 ]; then
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -q
+	echo ">>> installing host packages: ${missing[*]}"
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+"$VB2HEAP_TOP/tests/vm/fetch-qemu.sh"

@@ -31,7 +31,8 @@ fi
 case $ARCH in
 x86_64)
 	DEB_ARCH=amd64 KIMAGE=arch/x86/boot/bzImage KDEFCONFIG=x86_64_defconfig
-	QEMU_MACHINE=(qemu-system-x86_64 -machine q35) VM_CONSOLE=ttyS0 ;;
+	QEMU_PACKAGES=(qemu-system-x86 seabios) QEMU_SYSTEM=qemu-system-x86_64
+	QEMU_MACHINE=(-machine q35) VM_CONSOLE=ttyS0 ;;
 *)
 	echo "unsupported ARCH '$ARCH' (supported: x86_64)" >&2
 	return 2 2>/dev/null || exit 2 ;;
@@ -99,6 +100,12 @@ series_hash() {
 		sha256sum | cut -d' ' -f1
 }
 
+# The QEMU the VMs run on (tests/vm/QEMU, tests/vm/fetch-qemu.sh): Debian
+# suite and version, and where it is unpacked.
+read -r QEMU_SUITE QEMU_VERSION < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+	"$VB2HEAP_TOP/tests/vm/QEMU")
+QEMU_ROOT=$VB2HEAP_CACHE/qemu/${QEMU_VERSION//[:~]/_}-$DEB_ARCH
+
 # debian_mirror: the Debian archive this host's apt uses (DEBIAN_MIRROR
 # overrides), so that everything works behind a local mirror.
 debian_mirror() {
@@ -114,4 +121,42 @@ debian_mirror() {
 		return 1
 	fi
 	echo "${uri%/}"
+}
+
+# apt_download SUITE DIR PACKAGE[=VERSION]...: downloads the PACKAGEs'
+# .debs into DIR from SUITE of the host's Debian mirror ("-": the host's
+# own apt sources). apt runs on lists and a cache of its own in
+# $VB2HEAP_CACHE/apt-<suite>, so the host's apt state is neither needed
+# fresh nor touched.
+apt_download() {
+	local suite=$1 dir=$2 conf=$VB2HEAP_CACHE/apt-$1 mirror where pkg have
+	local opts=(-q)
+	shift 2
+	# apt's _apt sandbox user cannot reach a cache under root's home.
+	[ "$(id -u)" != 0 ] || opts+=(-o APT::Sandbox::User=root)
+	mkdir -p "$conf/lists/partial" "$conf/cache/archives/partial"
+	opts+=(-o Dir::State::Lists="$conf/lists" -o Dir::Cache="$conf/cache"
+		-o Acquire::Languages=none)
+	if [ "$suite" = - ]; then
+		where="the host's apt sources"
+	else
+		mirror=$(debian_mirror) || return 1
+		where="$suite of $mirror"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+			"$mirror $suite main" >"$conf/sources.list"
+		opts+=(-o Dir::Etc::sourcelist="$conf/sources.list" -o Dir::Etc::sourceparts=-)
+	fi
+	echo ">>> reading the package index of $where" >&2
+	if ! apt-get "${opts[@]}" --error-on=any update >&2; then
+		echo "apt-get update failed for $where" >&2
+		return 1
+	fi
+	echo ">>> downloading $* from $where" >&2
+	(cd "$dir" && apt-get "${opts[@]}" download "$@" >&2) && return
+	for pkg; do
+		have=$(apt-cache "${opts[@]}" madison "${pkg%%=*}" 2>/dev/null |
+			awk -F' [|] ' '{ print $2 }' | paste -sd' ')
+		echo "$pkg: versions in $where: ${have:-none}" >&2
+	done
+	return 1
 }
