@@ -15,7 +15,7 @@ CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 .PHONY: all deps kernel series series-check rootfs tests userspace gst-plugin \
 	v4l-utils install vm check demo bench clean
 
-all: kernel rootfs tests userspace gst-plugin
+all: kernel rootfs tests userspace
 
 deps:
 	@scripts/deps.sh
@@ -79,52 +79,45 @@ $(BUILD)/tests/compliance-faults.so: tests/compliance/faults/faults.c
 
 -include $(TEST_PROGS:=.d)
 
-# libv4l2heap and v4l2-heap, built with meson as v4l-utils is, against the
-# patched kernel's uAPI; meson test checks the exported symbols. --werror is
-# this project's own build: packagers running meson themselves do not get it.
-# A new userspace build directory (or one the former Makefile-based build
-# left) invalidates the plugin's, configured against the old one.
-USERSPACE_BUILD := $(BUILD)/userspace
-
+# libv4l2heap, v4l2-heap and the GStreamer plugin are one meson project
+# (meson.build), built into $(BUILD) against the patched kernel's uAPI;
+# meson test checks the library's exported symbols. --werror and every
+# optional part (-Dauto_features=enabled) are this project's own build:
+# packagers running meson themselves get neither. Setting up removes what
+# the separate builds before this one left in $(BUILD), so that no stale
+# program stands in for one this build no longer makes.
 userspace: kernel
-	@test -f $(USERSPACE_BUILD)/build.ninja || { rm -rf $(USERSPACE_BUILD) $(GST_BUILD) && \
-		meson setup --werror -Dkernel_headers=$(KHDR)/include \
-		$(USERSPACE_BUILD) userspace; }
-	@meson compile -C $(USERSPACE_BUILD)
-	@meson test -C $(USERSPACE_BUILD) --print-errorlogs
+	@test -f $(BUILD)/build.ninja || { \
+		rm -rf $(addprefix $(BUILD)/,userspace gst-plugin) && \
+		meson setup --werror -Dauto_features=enabled \
+			-Dkernel_headers=$(KHDR)/include $(BUILD); }
+	@meson compile -C $(BUILD)
+	@meson test -C $(BUILD) --print-errorlogs
 
-# The GStreamer plugin, built with meson as GStreamer plugins are, against
-# the libv4l2heap just built (the uninstalled pkg-config file meson writes).
-GST_BUILD := $(BUILD)/gst-plugin
-
+# The plugin is part of that build.
 gst-plugin: userspace
-	@test -f $(GST_BUILD)/build.ninja || meson setup --werror \
-		-Dpkg_config_path=$(USERSPACE_BUILD)/meson-uninstalled $(GST_BUILD) gst-plugin
-	@meson compile -C $(GST_BUILD)
 
 # PREFIX and DESTDIR given to make: libdir is PREFIX/lib, not Debian's
 # multiarch directory, so that pkg-config's default path finds the library.
-install: userspace gst-plugin
-	@for dir in $(USERSPACE_BUILD) $(GST_BUILD); do \
-		meson configure $$dir -Dprefix=$(or $(PREFIX),/usr/local) -Dlibdir=lib && \
-		meson install -C $$dir $(if $(DESTDIR),--destdir $(DESTDIR)) || exit; \
-	done
+install: userspace
+	@meson configure $(BUILD) -Dprefix=$(or $(PREFIX),/usr/local) -Dlibdir=lib
+	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))
 
-vm: kernel rootfs tests userspace gst-plugin
+vm: kernel rootfs tests userspace
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
 # Every kernel of the matrix, with what is built against it.
 check: rootfs
 	@for k in $(KERNELS); do \
-		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace gst-plugin || exit; \
+		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace || exit; \
 	done
 	@tests/check
 
-demo: kernel rootfs tests userspace gst-plugin
+demo: kernel rootfs tests userspace
 	@tests/vm/run scripts/demo.sh
 
 # Benchmarks (bench/): one boot of the bench kernel, the test kernel's
