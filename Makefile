@@ -10,12 +10,11 @@ PATHS = $(shell KERNEL='$(KERNEL)' ARCH='$(ARCH)' VARIANT='$(VARIANT)' . scripts
 KHDR := $(call PATHS,KHDR)
 BUILD := $(call PATHS,BUILD)
 KERNELS := $(shell . scripts/paths.sh && kernel_matrix | awk '{ print $$1 }')
-CFLAGS_TESTS := -O2 -g -Wall -Wextra -Werror -MD -MP
 
 .PHONY: all deps kernel series series-check rootfs tests userspace gst-plugin \
 	v4l-utils install vm check demo bench clean
 
-all: kernel rootfs tests userspace
+all: rootfs tests
 
 deps:
 	@scripts/deps.sh
@@ -34,61 +33,20 @@ series-check: kernel
 rootfs: deps
 	@tests/vm/mkrootfs.sh
 
-# Test programs run in the VM; they build against the patched kernel's uAPI.
-TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
-TEST_PROGS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SOURCES))) \
-	      $(BUILD)/tests/heap-ioctl-32 $(BUILD)/tests/compliance-faults.so
-vpath %.c tests/heaps tests/uapi
-# tests/reliability: each program is one file plus the shared vdev.c.
-RELIABILITY_PROGS := $(addprefix $(BUILD)/tests/,fail-nth race fuzz-heap lifetime)
-TEST_PROGS += $(RELIABILITY_PROGS) $(BUILD)/tests/fuzz-heap-32
-
-tests: kernel v4l-utils
-	@$(MAKE) --no-print-directory $(TEST_PROGS)
-
-# v4l2-compliance and v4l2-ctl of the v4l-utils release the VM runs, with
-# the heap series of userspace/v4l-utils/patches, in $(BUILD)/v4l-utils/bin;
-# the compliance suite runs this v4l2-compliance.
-v4l-utils: kernel
-	@userspace/v4l-utils/build.sh >/dev/null
-
-$(BUILD)/tests/%: %.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $<
-
-# The uAPI test again as 32-bit x86 code, which the 64-bit kernel runs through
-# its compat ioctl path; static, so the VM needs no i386 libraries.
-$(BUILD)/tests/%-32: %.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
-
-$(RELIABILITY_PROGS): $(BUILD)/tests/%: tests/reliability/%.c tests/reliability/vdev.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $(filter %.c,$^)
-
-$(BUILD)/tests/race: CFLAGS_TESTS += -pthread
-
-$(BUILD)/tests/fuzz-heap-32: tests/reliability/fuzz-heap.c tests/reliability/vdev.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $(filter %.c,$^)
-
-# The heap tests' fault shim for v4l2-compliance (tests/compliance/faults).
-$(BUILD)/tests/compliance-faults.so: tests/compliance/faults/faults.c
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_TESTS) -fPIC -shared -isystem $(KHDR)/include -o $@ $< -ldl
-
--include $(TEST_PROGS:=.d)
-
-# libv4l2heap, v4l2-heap and the GStreamer plugin are one meson project
-# (meson.build), built into $(BUILD) against the patched kernel's uAPI;
-# meson test checks the library's exported symbols. --werror and every
-# optional part (-Dauto_features=enabled) are this project's own build:
-# packagers running meson themselves get neither. Setting up removes what
-# the separate builds before this one left in $(BUILD), so that no stale
-# program stands in for one this build no longer makes.
+# All userspace C is one meson project (meson.build): libv4l2heap and
+# v4l2-heap, the GStreamer plugin, the test programs the suites run in the
+# VM with their 32-bit variants and the benchmark programs; meson test
+# checks the library's exported symbols. One build
+# directory per kernel, $(BUILD), against that kernel's uAPI headers; the
+# suites find the programs where meson puts them ($(BUILD)/tests/heap-ioctl,
+# $(BUILD)/userspace/v4l2-heap, ...). --werror and every optional part
+# (-Dauto_features=enabled) are this project's own build: packagers running
+# meson themselves get neither. Setting up removes what the separate builds
+# before this one left in $(BUILD), so that no stale program stands in for
+# one this build no longer makes.
 userspace: kernel
 	@test -f $(BUILD)/build.ninja || { \
-		rm -rf $(addprefix $(BUILD)/,userspace gst-plugin) && \
+		rm -rf $(addprefix $(BUILD)/,userspace gst-plugin tests bench) && \
 		meson setup --werror -Dauto_features=enabled \
 			-Dkernel_headers=$(KHDR)/include $(BUILD); }
 	@meson compile -C $(BUILD)
@@ -96,6 +54,14 @@ userspace: kernel
 
 # The plugin is part of that build.
 gst-plugin: userspace
+
+# What the VM suites run: the build above, and v4l2-compliance and v4l2-ctl
+# of the v4l-utils release the VM runs, with the heap series of
+# userspace/v4l-utils/patches, in $(BUILD)/v4l-utils/bin.
+tests: userspace v4l-utils
+
+v4l-utils: kernel
+	@userspace/v4l-utils/build.sh >/dev/null
 
 # PREFIX and DESTDIR given to make: libdir is PREFIX/lib, not Debian's
 # multiarch directory, so that pkg-config's default path finds the library.
@@ -106,33 +72,29 @@ install: userspace
 # $(value) keeps make from expanding the $ of shell code in CMD.
 VM_CMD = $(subst ','\'',$(value CMD))
 
-vm: kernel rootfs tests userspace
+vm: rootfs tests
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
 # Every kernel of the matrix, with what is built against it.
 check: rootfs
 	@for k in $(KERNELS); do \
-		$(MAKE) --no-print-directory KERNEL=$$k kernel tests userspace || exit; \
+		$(MAKE) --no-print-directory KERNEL=$$k tests || exit; \
 	done
 	@tests/check
 
-demo: kernel rootfs tests userspace
+demo: rootfs tests
 	@tests/vm/run scripts/demo.sh
 
 # Benchmarks (bench/): one boot of the bench kernel, the test kernel's
 # series built without its debugging options (VARIANT=bench, its own trees
-# in the cache), with programs built against its uAPI; never part of check.
-BENCH_PROGS := $(addprefix $(BUILD)/bench/,alloc stream heapioctl)
-CFLAGS_BENCH := -O2 -g -Wall -Wextra -Werror
-
+# in the cache), with the userspace build's bench programs; never part of
+# check. The uAPI headers do not depend on the kernel's configuration, so
+# those programs are the same whichever kernel tree the build was set up
+# against.
 bench: rootfs
-	@$(MAKE) --no-print-directory VARIANT=bench kernel userspace $(BENCH_PROGS)
+	@$(MAKE) --no-print-directory VARIANT=bench userspace
 	@VARIANT=bench bench/run
-
-$(BUILD)/bench/%: bench/%.c bench/common.c bench/common.h $(KHDR)/include/linux/videodev2.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BENCH) -isystem $(KHDR)/include -o $@ $< bench/common.c
 
 clean:
 	rm -rf build
