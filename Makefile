@@ -35,8 +35,8 @@ rootfs: deps
 
 # All userspace C is one meson project (meson.build): libv4l2heap and
 # v4l2-heap, the GStreamer plugin, the test programs the suites run in the
-# VM with their 32-bit variants and the benchmark programs; meson test
-# checks the library's exported symbols. One build
+# VM with their 32-bit variants, the host unit tests (meson test, which
+# tests/userspace/test-unit.sh runs) and the benchmark programs. One build
 # directory per kernel, $(BUILD), against that kernel's uAPI headers; the
 # suites find the programs where meson puts them ($(BUILD)/tests/heap-ioctl,
 # $(BUILD)/userspace/v4l2-heap, ...). --werror and every optional part
@@ -50,7 +50,6 @@ userspace: kernel
 		meson setup --werror -Dauto_features=enabled \
 			-Dkernel_headers=$(KHDR)/include $(BUILD); }
 	@meson compile -C $(BUILD)
-	@meson test -C $(BUILD) --print-errorlogs
 
 # The plugin is part of that build.
 gst-plugin: userspace
