@@ -75,11 +75,16 @@ vm: rootfs tests
 	@test -n '$(VM_CMD)' || { echo "usage: make vm CMD='command'" >&2; exit 2; }
 	@tests/vm/run -- bash -c '$(VM_CMD)'
 
-# Every kernel of the matrix, with what is built against it.
-check: rootfs
-	@for k in $(KERNELS); do \
-		$(MAKE) --no-print-directory KERNEL=$$k tests || exit; \
-	done
+# Every kernel of the matrix with what is built against it, and the root
+# filesystem, all at once: debootstrap mostly waits on the network, and a
+# kernel's download, patching and module installation use one core, while
+# another kernel's compilation keeps both busy.
+check: deps
+	@pids=(); tests/vm/mkrootfs.sh & pids+=($$!); \
+	for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory KERNEL=$$k tests & pids+=($$!); \
+	done; \
+	rc=0; for p in "$${pids[@]}"; do wait $$p || rc=1; done; exit $$rc
 	@tests/check
 
 demo: rootfs tests
