@@ -39,6 +39,11 @@ TEST_SOURCES := $(wildcard tests/heaps/*.c tests/uapi/*.c)
 TEST_PROGS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SOURCES))) \
 	      $(BUILD)/tests/heap-ioctl-32 $(BUILD)/tests/compliance-faults.so
 vpath %.c tests/heaps tests/uapi
+# tests/uapi/heap-ioctl: one program from every file of its directory,
+# split by ioctl and caller as v4l2-compliance splits its tests.
+HEAP_IOCTL_SOURCES := $(wildcard tests/uapi/heap-ioctl/*.c)
+HEAP_IOCTL_DEPS := $(HEAP_IOCTL_SOURCES) tests/uapi/heap-ioctl/heap-ioctl.h tests/lib/ktap.h
+TEST_PROGS += $(BUILD)/tests/heap-ioctl
 # tests/reliability: each program is one file plus the shared vdev.c.
 RELIABILITY_PROGS := $(addprefix $(BUILD)/tests/,fail-nth race fuzz-heap lifetime)
 TEST_PROGS += $(RELIABILITY_PROGS) $(BUILD)/tests/fuzz-heap-32
@@ -61,6 +66,14 @@ $(BUILD)/tests/%: %.c
 $(BUILD)/tests/%-32: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $<
+
+$(BUILD)/tests/heap-ioctl: $(HEAP_IOCTL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -isystem $(KHDR)/include -o $@ $(HEAP_IOCTL_SOURCES)
+
+$(BUILD)/tests/heap-ioctl-32: $(HEAP_IOCTL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_TESTS) -m32 -static -isystem $(KHDR)/include -o $@ $(HEAP_IOCTL_SOURCES)
 
 $(RELIABILITY_PROGS): $(BUILD)/tests/%: tests/reliability/%.c tests/reliability/vdev.c
 	@mkdir -p $(@D)
