@@ -5,9 +5,10 @@
 #
 #   tests/userspace/test-unit.sh
 #
-# Builds into build/tests/userspace/, prints "ok NAME" or "not ok NAME" per
-# test case; exits 1 if any is not ok, 2 if gcc, cmocka or python3 (which
-# checks the JSON) is missing.
+# Builds into build/tests/userspace/ and prints KTAP: one test per program,
+# with cmocka's own TAP (a plan and a line per case) nested below it;
+# exits 1 if any is not ok, 2 if gcc, cmocka or python3 (which checks the
+# JSON) is missing.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . scripts/paths.sh
@@ -52,36 +53,37 @@ if ! command -v python3 >/dev/null; then
 fi
 
 mkdir -p "$out" || exit 2
-failures=0
+failures=0 n=0
 
-# run NAME: runs the test in TAP mode, names each case "NAME/CASE" and
-# indents what cmocka says about failures.
+# run NUMBER NAME: runs the test with cmocka's TAP output (its plan first,
+# then a line per case) as a subtest, and its result from the exit status.
 run() {
-	local name=$1 output status
-	output=$(ASAN_OPTIONS=detect_leaks=1 CMOCKA_MESSAGE_OUTPUT=TAP \
-		"$out/$name" 2>&1)
-	status=$?
-	awk -v name="$name" '
-		/^ok [0-9]+ - / { print "ok " name "/" $4; next }
-		/^not ok [0-9]+ - / { print "not ok " name "/" $5; next }
-		/^1\.\.[0-9]+$/ || /^# (not )?ok - tests$/ { next }
-		{ print "    " $0 }' <<<"$output"
-	if [ "$status" != 0 ] && ! grep -q '^not ok [0-9]' <<<"$output"; then
-		echo "not ok $name: exit $status"
+	local status
+	echo "    KTAP version 1"
+	ASAN_OPTIONS=detect_leaks=1 CMOCKA_MESSAGE_OUTPUT=TAP "$out/$2" 2>&1 |
+		sed 's/^/    /'
+	status=${PIPESTATUS[0]}
+	if [ "$status" = 0 ]; then
+		echo "ok $1 $2"
+	else
+		echo "not ok $1 $2 # exit $status"
 	fi
 	[ "$status" = 0 ]
 }
 
+echo "KTAP version 1"
+echo "1..${#tests[@]}"
 for name in $(printf '%s\n' "${!tests[@]}" | sort); do
+	n=$((n + 1))
 	# shellcheck disable=SC2086 # the source lists split on blanks
 	if ! log=$(gcc "${cflags[@]}" -o "$out/$name" "tests/userspace/$name.c" \
 		${tests[$name]} -lcmocka 2>&1); then
-		echo "not ok $name: does not build"
-		sed 's/^/    /' <<<"$log"
+		sed 's/^/# /' <<<"$log"
+		echo "not ok $n $name # does not build"
 		failures=$((failures + 1))
 		continue
 	fi
-	run "$name" || failures=$((failures + 1))
+	run "$n" "$name" || failures=$((failures + 1))
 done
 
 exit $((failures > 0))
