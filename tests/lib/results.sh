@@ -70,7 +70,7 @@ result() {
 # other output's last lines go with a failure as diagnostics. Returns 0
 # either way: the result says how the command went.
 check() {
-	local name=$1 log rc=0 first=
+	local name=$1 log rc=0 first='' tail
 	shift
 	log=${VB2HEAP_LOGDIR:-/tmp}/${name//\//-}.log
 	"$@" >"$log" 2>&1 || rc=$?
