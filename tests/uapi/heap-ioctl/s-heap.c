@@ -153,7 +153,7 @@ void check_selection(struct ktap *k, struct run *run, uint32_t type,
 	struct ktap sub;
 
 	ktap_subtest(k, &sub);
-	ktap_plan(&sub, 10 + 2 * single_planar(type) + !run->m2m);
+	ktap_plan(&sub, 9 + 2 * single_planar(type) + !run->m2m);
 	heap_fd = open_heap(heap, O_RDONLY);
 	err = s_heap(run->fd, type, heap_fd, &h);
 	close(heap_fd);
