@@ -243,6 +243,28 @@ heap_parameter() {
 	modinfo -F parm vimc | grep -q '^heap:'
 }
 
+# The cameras cam lists: libcamera's vimc pipeline handler makes one of
+# vimc's default topology.
+CAMERA_COUNT=1
+# Per camera: stock captures each configuration (cam, memory, frames,
+# again, deterministic) and in the full set streams (stream, memory,
+# same-as-cam) and runs lc-compliance (memory, verdict); each heap's lane
+# does the same without the second capture and compares with stock
+# (identical), or is one SKIP when vimc has no heap=.
+stock_lane=$((5 * ${#CONFIGS[@]}))
+heap_lane=$((4 * ${#CONFIGS[@]}))
+if [ "$SET" = full ]; then
+	stock_lane=$((stock_lane + 3 + 2))
+	heap_lane=$((heap_lane + 4 + 2))
+fi
+if heap_parameter; then
+	heap_lane=$((1 + CAMERA_COUNT * heap_lane))
+else
+	heap_lane=1
+fi
+# udevd, stock modprobe and list, the lanes, unload, udevd-stop.
+ktap_plan $((3 + CAMERA_COUNT * stock_lane + ${#HEAPS[@]} * heap_lane + 2))
+
 rm -rf "$OUT"
 mkdir -p "$OUT"
 echo "camera: the $SET set: ${#CONFIGS[@]} cam configurations$([ "$SET" = full ] &&
@@ -265,4 +287,3 @@ done
 
 check camera/unload unload_drivers
 check camera/udevd-stop stop_udevd
-suite_complete camera

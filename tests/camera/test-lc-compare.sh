@@ -6,7 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
+failures=0 number=0
+# KTAP: one result per expect below.
+echo "KTAP version 1"
+echo "1..10"
 
 # tag VERDICT: googletest's bracket for it.
 tag() {
@@ -48,10 +51,14 @@ B
 expect() {
 	local name=$1 want=$2 pattern=$3 out rc=0
 	out=$(./lc-compare "$tmp/$4.log" "$tmp/baseline" ${5:+"$tmp/$5.log"}) || rc=$?
+	number=$((number + 1))
 	if [ $rc = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
-		echo "ok $name"
+		echo "ok $number $name"
 	else
-		echo "not ok $name: exit $rc (want $want), output '$out' !~ /$pattern/"
+		echo "# exit $rc (want $want), output:"
+		sed 's/^/#   /' <<<"$out"
+		echo "#   !~ /$pattern/"
+		echo "not ok $number $name"
 		failures=$((failures + 1))
 	fi
 }

@@ -26,7 +26,7 @@ EXPECTED=$((FRAMES * WIDTH * HEIGHT * 3 / 2))
 # pinned.
 OUT=/tmp/codec
 roundtrip() {
-	local label=$1 out=$OUT/$1
+	local out=$OUT/$1
 	shift
 	mkdir -p "$out"
 	load_drivers "vicodec $*" &&
@@ -61,6 +61,10 @@ same_file() { # LABEL FILE
 
 cma_allocated() { cat "$CMA_AREA/alloc_pages_success"; }
 
+# Stock (roundtrip, frames), each heap (roundtrip, frames, two files
+# identical), the CMA heap's memory, unload.
+ktap_plan $((2 + 4 * ${#HEAPS[@]} + 1 + 1))
+
 check codec/stock/roundtrip roundtrip stock
 decoded_all_frames stock
 
@@ -81,4 +85,3 @@ for heap in "${HEAPS[@]}"; do
 	fi
 done
 check codec/unload unload_drivers
-suite_complete codec

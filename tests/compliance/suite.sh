@@ -38,8 +38,12 @@ if [ ! -f "$BASELINE" ]; then
 fi
 COMPLIANCE=$BUILD/v4l-utils/bin/v4l2-compliance
 HEAP_TESTS=--heap-tests
+# Without it, the packaged one runs and the heap tests are one SKIP,
+# reported after the plan.
+PACKAGED=0
 if [ ! -x "$COMPLIANCE" ]; then
-	result SKIP compliance/heap-tests "no $COMPLIANCE (make v4l-utils could not get the v4l-utils source): the packaged v4l2-compliance runs without the heap tests"
+	PACKAGED=1
+	PACKAGED_WHY="no $COMPLIANCE (make v4l-utils could not get the v4l-utils source): the packaged v4l2-compliance runs without the heap tests"
 	COMPLIANCE=$(command -v v4l2-compliance)
 	HEAP_TESTS=
 fi
@@ -209,13 +213,18 @@ stock_key() {
 	} | sha256sum | cut -c1-16
 }
 
+# The stock nodes, and the key of their kept runs (empty when it cannot
+# be computed).
+STOCK_NODES=0
+for n in "${NODES[@]}"; do STOCK_NODES=$((STOCK_NODES + n)); done
+STOCK_KEY=$(stock_key) || STOCK_KEY=
+
 # stock_runs: compliance on every stock node, or, when a complete and
 # passing stock run with the same key is kept, its logs judged again.
 stock_runs() {
-	local dir key log id want=0 n verdicts=$VB2HEAP_LOGDIR/compliance/stock
-	key=$(stock_key) || { result FAIL compliance/stock/key "cannot compute the key"; return; }
+	local dir key=$STOCK_KEY log id want=$STOCK_NODES n verdicts=$VB2HEAP_LOGDIR/compliance/stock
+	[ -n "$key" ] || { result FAIL compliance/stock/key "cannot compute the key"; return; }
 	dir=$STOCK_CACHE/$key
-	for n in "${NODES[@]}"; do want=$((want + n)); done
 	if [ -f "$dir/complete" ]; then
 		mkdir -p "$verdicts"
 		for log in "$dir"/*.log; do
@@ -239,12 +248,25 @@ stock_runs() {
 	check compliance/stock/modprobe load_drivers vim2m vicodec vimc "$(vivid_load "$LANES")"
 	check compliance/stock/configure-vimc configure_vimc
 	run_config stock vivid vim2m vicodec vimc
-	grep -q '^FAIL compliance/stock/' "$VB2HEAP_RESULTS" && return
+	grep -q '^not ok [0-9]* stock/' "$VB2HEAP_KTAP" && return
 	rm -rf "$STOCK_CACHE"
 	mkdir -p "$dir"
 	cp "$VB2HEAP_LOGDIR"/compliance/stock/*.log "$dir/"
 	date -u '+%Y-%m-%d %H:%M UTC' >"$dir/complete"
 }
+
+# Stock: the kept runs judged again (a result per node, kept-nodes) or
+# run afresh (modprobe, configure-vimc, a result per node and per
+# driver); each heap: modprobe, configure-vimc, vivid's two nodes and
+# every node of the others, a result per driver; unload.
+HEAP_NODES=$((2 + NODES[vim2m] + NODES[vicodec] + NODES[vimc]))
+if [ -n "$STOCK_KEY" ] && [ -f "$STOCK_CACHE/$STOCK_KEY/complete" ]; then
+	stock=$((STOCK_NODES + 1))
+else
+	stock=$((2 + STOCK_NODES + ${#NODES[@]}))
+fi
+ktap_plan $((PACKAGED + stock + ${#HEAPS[@]} * (2 + HEAP_NODES + ${#NODES[@]}) + 1))
+[ $PACKAGED = 0 ] || result SKIP compliance/heap-tests "$PACKAGED_WHY"
 
 stock_runs
 for heap in "${HEAPS[@]}"; do
@@ -255,4 +277,3 @@ for heap in "${HEAPS[@]}"; do
 	run_config "heap=$heap" vivid:2 vim2m vicodec vimc
 done
 check compliance/unload unload_drivers
-suite_complete compliance

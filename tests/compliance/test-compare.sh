@@ -6,7 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
+failures=0 number=0
+# KTAP: one result per expect below.
+echo "KTAP version 1"
+echo "1..17"
 
 # log NAME OK UNSUPPORTED [FAILING-TEST...]: a complete compliance log with
 # OK passing tests, UNSUPPORTED "OK (Not Supported)" ones and the named
@@ -50,10 +53,14 @@ B
 expect() {
 	local name=$1 want=$2 pattern=$3 out rc=0
 	out=$(./compare "$4" "$tmp/$5.log" "$tmp/baseline" ${6:+"$6"}) || rc=$?
+	number=$((number + 1))
 	if [ $rc = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
-		echo "ok $name"
+		echo "ok $number $name"
 	else
-		echo "not ok $name: exit $rc (want $want), output '$out' !~ /$pattern/"
+		echo "# exit $rc (want $want), output:"
+		sed 's/^/#   /' <<<"$out"
+		echo "#   !~ /$pattern/"
+		echo "not ok $number $name"
 		failures=$((failures + 1))
 	fi
 }

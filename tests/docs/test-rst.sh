@@ -86,8 +86,11 @@ settings = {
     "input_encoding": "utf-8",
 }
 
+# KTAP: one result per file.
+print("KTAP version 1")
+print(f"1..{len(sys.argv) - 1}")
 failed = 0
-for path in sys.argv[1:]:
+for number, path in enumerate(sys.argv[1:], 1):
     try:
         with open(path, encoding="utf-8") as f:
             source = f.read()
@@ -95,12 +98,14 @@ for path in sys.argv[1:]:
                                       settings_overrides=dict(settings))
     except docutils.utils.SystemMessage as e:
         failed += 1
-        print(f"not ok {path}: {' '.join(str(e).split())}")
+        print(f"# {' '.join(str(e).split())}")
+        print(f"not ok {number} {path}")
     except (OSError, UnicodeDecodeError) as e:
         failed += 1
-        print(f"not ok {path}: {e}")
+        print(f"# {e}")
+        print(f"not ok {number} {path}")
     else:
-        print(f"ok {path}")
+        print(f"ok {number} {path}")
 sys.exit(1 if failed else 0)
 PY
 

@@ -10,6 +10,9 @@
 . tests/lib/heaps.sh
 
 find_heaps fallback || exit 1
+# Exhaustion: modprobe, six checks, unload; drop-in: modprobe, expbuf and
+# pin on each of the two vivid instances, unload.
+ktap_plan $((8 + 1 + 2 * 2 + 1))
 HOG=$BUILD/tests/heap-hog
 
 # Streams a few frames through vim2m and proves that not a single page of
@@ -73,4 +76,3 @@ done
 losetup --detach "$loopdev"
 rm -f "$img"
 check fallback/drop-in/unload unload_drivers
-suite_complete fallback

@@ -128,6 +128,16 @@ inspect() {
 		grep -q 'changeable only in NULL or READY state' <<<"$out" &&
 		gst-inspect-1.0 dmaheap | grep -E '^  Name +dmaheap$'
 }
+# The plugin's unit tests, as many as its check suite adds, each a
+# result (see unit_tests).
+UNIT_TESTS=$(grep -c 'tcase_add_test' gst-plugin/tests/dmaheap.c)
+# modprobe, inspect, the unit tests and all-ran, stock (3), each heap
+# (three pipelines, each run, identical, from the heap), auto's stock
+# driver, auto per heap (4), vivid per heap (5), errors (modprobe, four
+# errors), heap-fd, exhausted, exhausted mid-stream, unload.
+ktap_plan $((2 + UNIT_TESTS + 1 + 3 + 9 * ${#HEAPS[@]} + 1 + 4 * ${#HEAPS[@]} +
+	5 * ${#HEAPS[@]} + 5 + 1 + 1 + 1 + 1))
+
 # The registry is built once, with the V4L2 elements of vicodec and vim2m
 # (which get the same nodes whenever vicodec is loaded first or alone), and
 # not rescanned when later driver loads change /dev/video*: a rescan takes
@@ -330,4 +340,3 @@ exhausted_mid_stream() {
 }
 check gst/errors/exhausted-mid-stream exhausted_mid_stream
 check gst/unload unload_drivers
-suite_complete gst

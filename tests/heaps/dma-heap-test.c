@@ -4,7 +4,7 @@
  * and check that the heap rejects malformed allocation requests.
  *
  * Usage: dma-heap-test HEAP...   (names as under /dev/dma_heap)
- * Prints one "ok"/"not ok" line per check; exits 1 if any check failed.
+ * Prints KTAP, one subtest per heap; exits 1 if any check failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,23 +19,18 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 
+#include "../lib/ktap.h"
+
 #define BUF_SIZE (4u << 20)
 
-struct result {
-	unsigned int passed;
-	unsigned int failed;
-};
+/* Results of test_heap(), whichever way the allocation goes. */
+#define HEAP_CHECKS	6
 
-static void report(struct result *res, bool ok, const char *heap,
+static void report(struct ktap *k, bool ok, const char *heap,
 		   const char *check, const char *why)
 {
-	if (ok) {
-		res->passed++;
-		printf("ok %s: %s\n", heap, check);
-	} else {
-		res->failed++;
-		printf("not ok %s: %s: %s\n", heap, check, why);
-	}
+	ktap_result(k, ok, "%s: %s%s%s", heap, check, ok ? "" : ": ",
+		    ok ? "" : why);
 }
 
 static int heap_alloc(int heap_fd, uint64_t len, uint64_t heap_flags)
@@ -95,52 +90,57 @@ static const char *fill_and_verify(int buf_fd)
 	return i == words ? NULL : "data read back differs from data written";
 }
 
-static void test_heap(struct result *res, const char *heap)
+static void test_heap(struct ktap *k, const char *heap)
 {
 	char path[256];
 	const char *why;
 	int heap_fd, buf_fd;
+	struct ktap sub;
 
+	ktap_subtest(k, &sub);
+	ktap_plan(&sub, HEAP_CHECKS);
 	snprintf(path, sizeof(path), "/dev/dma_heap/%s", heap);
 	heap_fd = open(path, O_RDONLY | O_CLOEXEC);
-	report(res, heap_fd >= 0, heap, "open heap node", strerror(errno));
+	report(&sub, heap_fd >= 0, heap, "open heap node", strerror(errno));
 	if (heap_fd < 0)
-		return;
+		goto out;
 
 	buf_fd = heap_alloc(heap_fd, BUF_SIZE, 0);
-	report(res, buf_fd >= 0, heap, "allocate 4 MiB", strerror(-buf_fd));
+	report(&sub, buf_fd >= 0, heap, "allocate 4 MiB", strerror(-buf_fd));
 	if (buf_fd >= 0) {
 		why = fill_and_verify(buf_fd);
-		report(res, !why, heap, "mmap, write, re-mmap, read back", why);
-		report(res, close(buf_fd) == 0, heap, "free", strerror(errno));
+		report(&sub, !why, heap, "mmap, write, re-mmap, read back", why);
+		report(&sub, close(buf_fd) == 0, heap, "free", strerror(errno));
 	}
 
 	buf_fd = heap_alloc(heap_fd, 0, 0);
-	report(res, buf_fd == -EINVAL, heap, "zero length is rejected",
+	report(&sub, buf_fd == -EINVAL, heap, "zero length is rejected",
 	       buf_fd >= 0 ? "allocation succeeded" : strerror(-buf_fd));
 	if (buf_fd >= 0)
 		close(buf_fd);
 
 	buf_fd = heap_alloc(heap_fd, BUF_SIZE, ~0ull);
-	report(res, buf_fd == -EINVAL, heap, "unknown heap flags are rejected",
+	report(&sub, buf_fd == -EINVAL, heap, "unknown heap flags are rejected",
 	       buf_fd >= 0 ? "allocation succeeded" : strerror(-buf_fd));
 	if (buf_fd >= 0)
 		close(buf_fd);
 
 	close(heap_fd);
+out:
+	ktap_subtest_end(k, &sub, "%s", heap);
 }
 
 int main(int argc, char **argv)
 {
-	struct result res = { 0 };
+	struct ktap k;
 	int i;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s HEAP...\n", argv[0]);
 		return 2;
 	}
+	ktap_start(&k, argc - 1);
 	for (i = 1; i < argc; i++)
-		test_heap(&res, argv[i]);
-	printf("# %u ok, %u not ok\n", res.passed, res.failed);
-	return res.failed ? 1 : 0;
+		test_heap(&k, argv[i]);
+	return ktap_exit(&k);
 }

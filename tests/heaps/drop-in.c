@@ -15,13 +15,12 @@
  *	rest of HEAP is allocated by someone else: the memory freed within
  *	the ioctl is back in the heap before it allocates again.
  *
- * Prints TAP; exits 0 when every check passed, 1 when one failed, 2 on a
+ * Prints KTAP; exits 0 when every check passed, 1 when one failed, 2 on a
  * usage or setup error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,23 +34,12 @@
 #include <linux/dma-heap.h>
 #include <linux/videodev2.h>
 
+#include "../lib/ktap.h"
+
 #define CAPTURE		V4L2_BUF_TYPE_VIDEO_CAPTURE
 #define MAX_HOGS	4096
 
-static unsigned int tests, failures;
-
-static bool report(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failures += !ok;
-	return ok;
-}
+static struct ktap k;
 
 static int xioctl(int fd, unsigned long request, void *arg)
 {
@@ -131,24 +119,24 @@ static void check_expbuf(int fd)
 	munmap(p, length);
 	ro = expbuf(fd, O_RDONLY | O_CLOEXEC);
 	rw = expbuf(fd, O_RDWR | O_CLOEXEC);
-	if (!report(ro >= 0 && rw >= 0, "EXPBUF read-only and read-write: %s, %s",
-		    strerror(ro < 0 ? -ro : 0), strerror(rw < 0 ? -rw : 0)))
+	if (!ktap_result(&k, ro >= 0 && rw >= 0, "EXPBUF read-only and read-write: %s, %s",
+			 strerror(ro < 0 ? -ro : 0), strerror(rw < 0 ? -rw : 0)))
 		return;
 
 	err = mmap_error(ro, length, PROT_READ | PROT_WRITE);
-	report(err == EACCES, "a read-only export cannot be mapped writable: %s",
-	       strerror(err));
+	ktap_result(&k, err == EACCES, "a read-only export cannot be mapped writable: %s",
+		    strerror(err));
 	err = mmap_error(ro, length, PROT_READ);
-	report(!err, "a read-only export can be mapped for reading: %s",
-	       strerror(err));
+	ktap_result(&k, !err, "a read-only export can be mapped for reading: %s",
+		    strerror(err));
 	err = mmap_error(rw, length, PROT_READ | PROT_WRITE);
-	report(!err, "a read-write export can be mapped writable: %s",
-	       strerror(err));
+	ktap_result(&k, !err, "a read-write export can be mapped writable: %s",
+		    strerror(err));
 	err = fstat(ro, &ro_st) || fstat(rw, &rw_st) ? errno : 0;
-	report(!err && ro_st.st_ino != rw_st.st_ino,
-	       "each export is a dma-buf of its own (inodes %lu and %lu): %s",
-	       err ? 0 : (unsigned long)ro_st.st_ino,
-	       err ? 0 : (unsigned long)rw_st.st_ino, strerror(err));
+	ktap_result(&k, !err && ro_st.st_ino != rw_st.st_ino,
+		    "each export is a dma-buf of its own (inodes %lu and %lu): %s",
+		    err ? 0 : (unsigned long)ro_st.st_ino,
+		    err ? 0 : (unsigned long)rw_st.st_ino, strerror(err));
 	close(ro);
 	close(rw);
 	reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 0);
@@ -172,9 +160,9 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 	/* Direct I/O pins the pages it writes from. */
 	blk = open_or_die(blockdev, O_RDWR | O_DIRECT);
 	n = pwrite(blk, p, length & ~4095UL, 0);
-	report(n == (ssize_t)(length & ~4095UL),
-	       "O_DIRECT write of %zu bytes from the mapped buffer: %s",
-	       length & ~4095UL, n < 0 ? strerror(errno) : "done");
+	ktap_result(&k, n == (ssize_t)(length & ~4095UL),
+		    "O_DIRECT write of %zu bytes from the mapped buffer: %s",
+		    length & ~4095UL, n < 0 ? strerror(errno) : "done");
 	close(blk);
 
 	other = open_or_die(other_path, O_RDWR);
@@ -184,15 +172,15 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 	if (!err)
 		err = reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT,
 			      V4L2_MEMORY_USERPTR, 1);
-	if (!report(!err, "%s takes USERPTR buffers of %u bytes: %s",
-		    other_path, fmt.fmt.pix.sizeimage, strerror(err)))
+	if (!ktap_result(&k, !err, "%s takes USERPTR buffers of %u bytes: %s",
+			 other_path, fmt.fmt.pix.sizeimage, strerror(err)))
 		goto out;
 	buf.m.userptr = (unsigned long)p;
 	buf.length = fmt.fmt.pix.sizeimage;
 	buf.bytesused = fmt.fmt.pix.sizeimage;
 	err = xioctl(other, VIDIOC_QBUF, &buf);
-	report(!err, "the mapped buffer is queued as USERPTR on %s: %s",
-	       other_path, strerror(err));
+	ktap_result(&k, !err, "the mapped buffer is queued as USERPTR on %s: %s",
+		    other_path, strerror(err));
 	reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_MEMORY_USERPTR, 0);
 out:
 	close(other);
@@ -232,14 +220,14 @@ static void check_realloc(int fd, unsigned int count, const char *heap_name)
 		exit(2);
 
 	err = reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, count);
-	if (!report(!err, "REQBUFS(%u): %s", count, strerror(err)))
+	if (!ktap_result(&k, !err, "REQBUFS(%u): %s", count, strerror(err)))
 		return;
 	n = hog(heap, fds);
 	printf("# %u allocations took the rest of %s\n", n, heap_name);
 
 	err = reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, count);
-	report(!err, "REQBUFS(%u) again, with only the queue's own memory left in %s: %s",
-	       count, heap_name, strerror(err));
+	ktap_result(&k, !err, "REQBUFS(%u) again, with only the queue's own memory left in %s: %s",
+		    count, heap_name, strerror(err));
 
 	while (n)
 		close(fds[--n]);
@@ -264,15 +252,18 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		return usage();
 	fd = open_or_die(argv[2], O_RDWR);
-	if (!strcmp(argv[1], "expbuf") && argc == 3)
+	if (!strcmp(argv[1], "expbuf") && argc == 3) {
+		ktap_start(&k, 5);
 		check_expbuf(fd);
-	else if (!strcmp(argv[1], "pin") && argc == 5)
+	} else if (!strcmp(argv[1], "pin") && argc == 5) {
+		ktap_start(&k, 3);
 		check_pin(fd, argv[3], argv[4]);
-	else if (!strcmp(argv[1], "realloc") && argc == 5)
+	} else if (!strcmp(argv[1], "realloc") && argc == 5) {
+		ktap_start(&k, 2);
 		check_realloc(fd, strtoul(argv[3], NULL, 0), argv[4]);
-	else
+	} else {
 		return usage();
+	}
 	close(fd);
-	printf("1..%u\n", tests);
-	return failures ? 1 : 0;
+	return ktap_exit(&k);
 }

@@ -4,7 +4,7 @@
 . tests/lib/heaps.sh
 
 find_heaps heaps || exit 1
+ktap_plan ${#HEAPS[@]}
 for heap in "${HEAPS[@]}"; do
 	check "heaps/$heap" "$BUILD/tests/dma-heap-test" "$heap"
 done
-suite_complete heaps

@@ -11,12 +11,14 @@ cd "$(dirname "$0")/../.." || exit 1
 checkpatch=("$KSRC/scripts/checkpatch.pl" --strict --quiet --no-tree --show-types)
 failures=0
 
-judge() { # NAME OUTPUT
-	if [ -z "$2" ]; then
-		echo "ok $1"
+# judge NUMBER NAME OUTPUT [INDENT]: result NUMBER passes when checkpatch
+# or kernel-doc said nothing.
+judge() {
+	if [ -z "$3" ]; then
+		echo "${4:-}ok $1 $2"
 	else
-		echo "not ok $1"
-		sed 's/^/    /' <<<"$2"
+		sed "s/^/${4:-}# /" <<<"$3"
+		echo "${4:-}not ok $1 $2"
 		failures=$((failures + 1))
 	fi
 }
@@ -32,29 +34,53 @@ drop_allowed() {
 		{ print; print "" }'
 }
 
+# KTAP: a test per kernel's series, with a subtest per patch, known once
+# kernel/series.sh wrote them; one per source file; three kernel-doc runs.
+kernels=$(kernel_matrix | awk '{ print $1 }')
+sources=(kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h)
+echo "KTAP version 1"
+echo "1..$(($(wc -w <<<"$kernels") + ${#sources[@]} + 3))"
+n=0
+
 # The series as posted: the patches with the files the project adds to
 # them, as kernel/series.sh writes them.
-for kernel in $(kernel_matrix | awk '{ print $1 }'); do
+for kernel in $kernels; do
+	n=$((n + 1))
+	echo "    KTAP version 1"
 	if ! out=$(KERNEL=$kernel kernel/series.sh 2>&1); then
-		judge "series $kernel" "$out"
+		sed 's/^/    # /' <<<"$out"
+		echo "not ok $n series $kernel"
+		failures=$((failures + 1))
 		continue
 	fi
+	patches=()
 	for patch in "build/series/$kernel"/[0-9]*.patch; do
-		[ "${patch##*/}" = 0000-cover-letter.patch ] && continue
-		judge "checkpatch $kernel/${patch##*/}" \
-			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)"
+		[ "${patch##*/}" = 0000-cover-letter.patch ] || patches+=("$patch")
 	done
+	echo "    1..${#patches[@]}"
+	p=0 before=$failures
+	for patch in "${patches[@]}"; do
+		p=$((p + 1))
+		judge $p "checkpatch $kernel/${patch##*/}" \
+			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)" "    "
+	done
+	if [ $failures = "$before" ]; then
+		echo "ok $n series $kernel"
+	else
+		echo "not ok $n series $kernel"
+	fi
 done
 
-for f in kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h; do
-	judge "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
+for f in "${sources[@]}"; do
+	n=$((n + 1))
+	judge $n "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
 done
 
-judge "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
+judge $((n + 1)) "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
 	kernel/vb2-heap/videobuf2-dma-heap.c kernel/vb2-heap/include/media/videobuf2-dma-heap.h 2>&1)"
-judge "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
+judge $((n + 2)) "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
 	drivers/dma-buf/dma-heap.c include/linux/dma-heap.h 2>&1)"
-judge "kernel-doc videobuf2-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
+judge $((n + 3)) "kernel-doc videobuf2-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
 	drivers/media/common/videobuf2/videobuf2-heap.c include/media/videobuf2-heap.h 2>&1)"
 
 exit $((failures > 0))

@@ -27,7 +27,8 @@
  * --size sets each queue's format to about that size before every call:
  * the allocators take memory page by page, and fewer pages mean fewer
  * faults that only repeat one site.
- * Output is TAP; exit status 0 when every check passed, 1 when one failed,
+ * Output is KTAP, one result per scenario and queue; exit status 0 when
+ * every check passed, 1 when one failed,
  * 2 when the checks could not run.
  */
 #define _GNU_SOURCE
@@ -80,7 +81,7 @@ struct run {
 	int fail_nth;
 	int kmsg;
 	struct sites sites;
-	struct tap tap;
+	struct ktap tap;
 	unsigned int injections;
 	unsigned int silent;	/* faults the kernel printed no stack for */
 	unsigned int errnos[256];
@@ -595,13 +596,13 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	ret = s->prepare(&a);
 	if (ret) {
 		finish(&a, s);
-		tap_result(&run->tap, false, "%s: preparing: %s", label, strerror(-ret));
+		ktap_result(&run->tap, false, "%s: preparing: %s", label, strerror(-ret));
 		return -1;
 	}
 	drain_kmsg(run);
 	if (arm(run, nth)) {
 		finish(&a, s);
-		tap_result(&run->tap, false, "%s: fail-nth: %s", label, strerror(errno));
+		ktap_result(&run->tap, false, "%s: fail-nth: %s", label, strerror(errno));
 		return -1;
 	}
 	ret = s->call(&a);
@@ -609,14 +610,14 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	err = ret < 0 ? -ret : 0;
 	if (s->judge(&a, ret, why, sizeof(why))) {
 		finish(&a, s);
-		tap_result(&run->tap, false, "%s: fault %d (%s): %s", label, nth,
+		ktap_result(&run->tap, false, "%s: fault %d (%s): %s", label, nth,
 		       err ? strerror(err) : "success", why);
 		return -1;
 	}
 	finish(&a, s);
 
 	if (!injected) {
-		if (!tap_result(&run->tap, !err, "%s: completes after %d injected failures%s%s",
+		if (!ktap_result(&run->tap, !err, "%s: completes after %d injected failures%s%s",
 			    label, nth - 1, err ? ": " : "",
 			    err ? strerror(err) : ""))
 			return -1;
@@ -629,12 +630,12 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 		run->silent++;
 	run->errnos[err & 0xff]++;
 	if (err && err != ENOMEM) {
-		tap_result(&run->tap, false, "%s: fault %d at %s: %s, want ENOMEM", label,
+		ktap_result(&run->tap, false, "%s: fault %d at %s: %s, want ENOMEM", label,
 		       nth, site, strerror(err));
 		return -1;
 	}
 	if (accounting_settle(base, &now)) {
-		tap_result(&run->tap, false, "%s: fault %d at %s: left %lld dma-bufs and %lld CMA pages behind",
+		ktap_result(&run->tap, false, "%s: fault %d at %s: left %lld dma-bufs and %lld CMA pages behind",
 		       label, nth, site,
 		       now.dmabufs - base->dmabufs,
 		       now.cma_pages - base->cma_pages);
@@ -642,7 +643,7 @@ static int inject(struct run *run, const struct scenario *s, uint32_t type,
 	}
 	if (add_site(seen, site) &&
 	    vdev_stream_one_frame(run->path, why, sizeof(why))) {
-		tap_result(&run->tap, false, "%s: fault %d at %s: the device no longer streams: %s",
+		ktap_result(&run->tap, false, "%s: fault %d at %s: the device no longer streams: %s",
 		       label, nth, site, why);
 		return -1;
 	}
@@ -662,17 +663,17 @@ static void run_scenario(struct run *run, const struct scenario *s,
 
 	snprintf(label, sizeof(label), "%s/%s", vdev_type_name(type), s->name);
 	if (vdev_open(&dev, run->path)) {
-		tap_result(&run->tap, false, "%s: cannot open %s", label, run->path);
+		ktap_result(&run->tap, false, "%s: cannot open %s", label, run->path);
 		return;
 	}
 	caps = vdev_memory_caps(dev.fd, type);
 	vdev_close(&dev);
 	if ((caps & s->needs) != s->needs) {
-		printf("# %s: skipped, the queue does not support it\n", label);
+		ktap_skip(&run->tap, "the queue does not support it", "%s", label);
 		return;
 	}
 	if (accounting_read(&base)) {
-		tap_result(&run->tap, false, "%s: cannot read the dma-buf and CMA accounting",
+		ktap_result(&run->tap, false, "%s: cannot read the dma-buf and CMA accounting",
 		       label);
 		return;
 	}
@@ -683,9 +684,21 @@ static void run_scenario(struct run *run, const struct scenario *s,
 	}
 	free_sites(&seen);
 	if (nth > MAX_NTH)
-		tap_result(&run->tap, false, "%s: still failing after %d faults", label,
+		ktap_result(&run->tap, false, "%s: still failing after %d faults", label,
 		       MAX_NTH);
-	printf("# %s: %u faults injected\n", label, run->injections - first);
+	ktap_print(&run->tap, "%s: %u faults injected", label,
+		   run->injections - first);
+}
+
+/* Whether the command line (@names, none: every scenario) asks for @s. */
+static bool wanted(const struct scenario *s, char **names, int n)
+{
+	int a;
+
+	for (a = 0; a < n; a++)
+		if (!strcmp(names[a], s->name))
+			return true;
+	return !n;
 }
 
 static int usage(const char *argv0)
@@ -704,7 +717,7 @@ int main(int argc, char **argv)
 {
 	struct run run = { .kmsg = -1 };
 	const char *sites_file = NULL;
-	unsigned int i, e;
+	unsigned int i, e, planned = 0;
 	struct vdev dev;
 	int arg = 1, t;
 	FILE *f;
@@ -737,15 +750,15 @@ int main(int argc, char **argv)
 	}
 	vdev_close(&dev);
 
-	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
-		bool wanted = arg == argc;
-		int a;
-
-		for (a = arg; a < argc; a++)
-			wanted |= !strcmp(argv[a], scenarios[i].name);
-		for (t = 0; wanted && t < dev.ntypes; t++)
+	/* One result per scenario and queue. */
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		planned += wanted(&scenarios[i], argv + arg, argc - arg) *
+			   dev.ntypes;
+	ktap_start(&run.tap, planned);
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		for (t = 0; wanted(&scenarios[i], argv + arg, argc - arg) &&
+			    t < dev.ntypes; t++)
 			run_scenario(&run, &scenarios[i], dev.types[t]);
-	}
 
 	printf("# %u faults injected at %u distinct sites (%u of them in __GFP_NOWARN allocations, whose site the kernel does not print); errnos:",
 	       run.injections, run.sites.n, run.silent);
@@ -764,6 +777,5 @@ int main(int argc, char **argv)
 			fprintf(f, "%s\n", run.sites.name[i]);
 		fclose(f);
 	}
-	printf("1..%u\n", run.tap.tests);
-	return run.tap.failures ? 1 : 0;
+	return ktap_exit(&run.tap);
 }

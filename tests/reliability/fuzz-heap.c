@@ -11,6 +11,8 @@
  * structure, and afterwards nothing may be left allocated.
  *
  * Usage: fuzz-heap [--seed N] [--calls N] DEVICE...
+ * Output is KTAP: one result for the whole run, after a diagnostic line
+ * for each of the first answers not as documented.
  * The seed is printed, so that a failing run can be repeated. Exit status
  * 0 when every call was answered as documented, 1 when one was not, 2 when
  * the run could not start.
@@ -72,7 +74,7 @@ static void fail(struct fuzz *f, const char *what, const char *fmt, ...)
 
 	if (++f->failures > MAX_REPORTS)
 		return;
-	printf("not ok - call %lu, %s: ", f->calls, what);
+	printf("# not as documented: call %lu, %s: ", f->calls, what);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -342,6 +344,7 @@ static void reset(struct fuzz *f)
 int main(int argc, char **argv)
 {
 	struct fuzz f = { 0 };
+	struct ktap k;
 	unsigned long long seed = time(NULL), calls = 100000;
 	struct accounting base, now;
 	struct vdev *d;
@@ -361,6 +364,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
+	/* One result, for all calls: the answers not as documented say why. */
+	ktap_start(&k, 1);
 	printf("# seed %llu (repeat with --seed %llu), %llu calls, %zu-bit\n",
 	       seed, seed, calls, sizeof(long) * 8);
 	f.state = seed * 2 + 1;
@@ -409,7 +414,8 @@ int main(int argc, char **argv)
 	for (e = 1; e < 256; e++)
 		if (f.errnos[e])
 			printf(" %s %lu", strerrorname_np(e), f.errnos[e]);
-	printf("\n%s - %lu calls, %lu answers not as documented\n",
-	       f.failures ? "not ok" : "ok", f.calls, f.failures);
-	return f.failures ? 1 : 0;
+	putchar('\n');
+	ktap_result(&k, !f.failures, "%lu calls, %lu answers not as documented",
+		    f.calls, f.failures);
+	return ktap_exit(&k);
 }

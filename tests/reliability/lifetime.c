@@ -22,7 +22,7 @@
  *
  * Every mode ends with every handle closed and checks that the kernel's
  * dma-buf list and the CMA page counters are back where they started.
- * Output is TAP; exit status 0 when every check passed, 1 when one failed,
+ * Output is KTAP; exit status 0 when every check passed, 1 when one failed,
  * 2 when the checks could not run.
  */
 #define _GNU_SOURCE
@@ -146,55 +146,55 @@ static void stop_streaming(struct vdev *dev)
 	}
 }
 
-static void mid_stream(struct tap *tap, const char *path, const char *heap)
+static void mid_stream(struct ktap *tap, const char *path, const char *heap)
 {
 	struct vdev dev;
 	struct hog hog;
 	int t, ret;
 
-	if (!tap_result(tap, !vdev_open(&dev, path) && !start_streaming(&dev),
+	if (!ktap_result(tap, !vdev_open(&dev, path) && !start_streaming(&dev),
 		    "%s streams", path))
 		return;
-	tap_result(tap, !cycle_frames(&dev), "frames before %s runs out", heap);
-	if (!tap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
+	ktap_result(tap, !cycle_frames(&dev), "frames before %s runs out", heap);
+	if (!ktap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
 		    heap)) {
 		vdev_close(&dev);
 		return;
 	}
 	ret = cycle_frames(&dev);
-	tap_result(tap, !ret, "frames go on while %s is exhausted%s%s", heap,
+	ktap_result(tap, !ret, "frames go on while %s is exhausted%s%s", heap,
 	       ret ? ": " : "", ret ? strerror(-ret) : "");
 	stop_streaming(&dev);
 	for (t = 0; t < dev.ntypes; t++) {
 		ret = vdev_reqbufs(dev.fd, dev.types[t], V4L2_MEMORY_MMAP,
 				   BUFFERS);
-		tap_result(tap, ret > 0 || ret == -ENOMEM,
+		ktap_result(tap, ret > 0 || ret == -ENOMEM,
 		       "%s: REQBUFS while %s is exhausted: %s",
 		       vdev_type_name(dev.types[t]), heap,
 		       ret > 0 ? "allocated" : strerror(-ret));
 	}
 	stop_streaming(&dev);
-	tap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
-	tap_result(tap, !start_streaming(&dev) && !cycle_frames(&dev),
+	ktap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
+	ktap_result(tap, !start_streaming(&dev) && !cycle_frames(&dev),
 	       "streams again with %s back", heap);
 	vdev_close(&dev);
 }
 
-static void emptied(struct tap *tap, const char *path, const char *heap)
+static void emptied(struct ktap *tap, const char *path, const char *heap)
 {
 	unsigned int internal;
 	struct vdev dev;
 	struct hog hog;
 	int t, ret = 0;
 
-	if (!tap_result(tap, !vdev_open(&dev, path), "%s opens", path))
+	if (!ktap_result(tap, !vdev_open(&dev, path), "%s opens", path))
 		return;
 	for (t = 0; !ret && t < dev.ntypes; t++) {
 		ret = vdev_queue_all_mmap(dev.fd, dev.types[t], BUFFERS);
 		ret = ret < 0 ? ret : 0;
 	}
-	if (!tap_result(tap, !ret, "buffers queued") ||
-	    !tap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
+	if (!ktap_result(tap, !ret, "buffers queued") ||
+	    !ktap_result(tap, !hog_start(&hog, heap), "another process exhausts %s",
 		    heap)) {
 		vdev_close(&dev);
 		return;
@@ -203,24 +203,24 @@ static void emptied(struct tap *tap, const char *path, const char *heap)
 		ret = vdev_stream(dev.fd, dev.types[t], true);
 	internal = vdev_internal_buffers(&dev);
 	if (ret)
-		tap_result(tap, ret == -ENOMEM && internal == 0,
+		ktap_result(tap, ret == -ENOMEM && internal == 0,
 		       "STREAMON with %s exhausted: %s, %u internal buffers left",
 		       heap, strerror(-ret), internal);
 	else
-		tap_result(tap, true,
+		ktap_result(tap, true,
 		       "STREAMON with %s exhausted: succeeded, %u internal buffers",
 		       heap, internal);
 	for (t = 0; t < dev.ntypes; t++)
 		vdev_stream(dev.fd, dev.types[t], false);
-	tap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
+	ktap_result(tap, !hog_stop(&hog), "the other process gives %s back", heap);
 	for (t = 0, ret = 0; !ret && t < dev.ntypes; t++)
 		ret = vdev_stream(dev.fd, dev.types[t], true);
-	tap_result(tap, !ret, "STREAMON with %s back%s%s", heap, ret ? ": " : "",
+	ktap_result(tap, !ret, "STREAMON with %s back%s%s", heap, ret ? ": " : "",
 	       ret ? strerror(-ret) : "");
 	vdev_close(&dev);
 }
 
-static void heap_fd_closed(struct tap *tap, const char *path,
+static void heap_fd_closed(struct ktap *tap, const char *path,
 			   const char *heap)
 {
 	char node[128];
@@ -230,19 +230,19 @@ static void heap_fd_closed(struct tap *tap, const char *path,
 
 	snprintf(node, sizeof(node), "/dev/dma_heap/%s", heap);
 	heap_fd = open(node, O_RDONLY | O_CLOEXEC);
-	if (!tap_result(tap, heap_fd >= 0 && !vdev_open(&dev, path),
+	if (!ktap_result(tap, heap_fd >= 0 && !vdev_open(&dev, path),
 		    "%s and %s open", path, node))
 		return;
 	ret = vdev_s_heap(dev.fd, dev.types[0], heap_fd);
 	close(heap_fd);
-	if (tap_result(tap, !ret, "S_HEAP %s%s%s", heap, ret ? ": " : "",
+	if (ktap_result(tap, !ret, "S_HEAP %s%s%s", heap, ret ? ": " : "",
 		   ret ? strerror(-ret) : "")) {
 		ret = vdev_reqbufs(dev.fd, dev.types[0], V4L2_MEMORY_MMAP,
 				   BUFFERS);
-		tap_result(tap, ret > 0, "REQBUFS after the heap fd was closed: %s",
+		ktap_result(tap, ret > 0, "REQBUFS after the heap fd was closed: %s",
 		       ret > 0 ? "allocated" : strerror(-ret));
-		tap_result(tap, !vdev_enum_heap(dev.fd, dev.types[0], 0, &d) &&
-			    !strcmp((char *)d.name, heap) && d.count == (unsigned int)ret,
+		ktap_result(tap, !vdev_enum_heap(dev.fd, dev.types[0], 0, &d) &&
+			     !strcmp((char *)d.name, heap) && d.count == (unsigned int)ret,
 		       "the %d buffers are in %s: ENUM_HEAPS says %u in '%s'",
 		       ret, heap, d.count, d.name);
 		vdev_reqbufs(dev.fd, dev.types[0], V4L2_MEMORY_MMAP, 0);
@@ -276,7 +276,7 @@ static int fit_format(struct vdev *imp, unsigned int size)
 	return vdev_plane_size(imp->fd, fmt.type) <= size ? 0 : -ENOSPC;
 }
 
-static void hold(struct tap *tap, const char *exporter, const char *importer)
+static void hold(struct ktap *tap, const char *exporter, const char *importer)
 {
 	unsigned char *map[BUFFERS];
 	int fds[BUFFERS], i, ret, n = 0;
@@ -286,7 +286,7 @@ static void hold(struct tap *tap, const char *exporter, const char *importer)
 	bool intact = true;
 	int sig;
 
-	if (!tap_result(tap, !vdev_open(&exp, exporter), "%s opens", exporter))
+	if (!ktap_result(tap, !vdev_open(&exp, exporter), "%s opens", exporter))
 		return;
 	size = vdev_plane_size(exp.fd, exp.types[0]);
 	if (vdev_reqbufs(exp.fd, exp.types[0], V4L2_MEMORY_MMAP, BUFFERS) >= BUFFERS)
@@ -303,7 +303,7 @@ static void hold(struct tap *tap, const char *exporter, const char *importer)
 			memset(map[n], PATTERN + n, size);
 		}
 	vdev_close(&exp);
-	if (!tap_result(tap, n == BUFFERS, "%d buffers of %s exported and mapped",
+	if (!ktap_result(tap, n == BUFFERS, "%d buffers of %s exported and mapped",
 		    BUFFERS, exporter))
 		goto out;
 	ret = vdev_open(&imp, importer);
@@ -311,7 +311,7 @@ static void hold(struct tap *tap, const char *exporter, const char *importer)
 		ret = imp.m2m ? fit_format(&imp, size) : -ENOTTY;
 	if (!ret)
 		ret = vdev_reqbufs(imp.fd, imp.types[0], V4L2_MEMORY_DMABUF, BUFFERS);
-	if (!tap_result(tap, ret >= BUFFERS, "the mem2mem device %s takes imported buffers%s%s",
+	if (!ktap_result(tap, ret >= BUFFERS, "the mem2mem device %s takes imported buffers%s%s",
 		    importer, ret < 0 ? ": " : "", ret < 0 ? strerror(-ret) : ""))
 		goto out;
 
@@ -325,7 +325,7 @@ static void hold(struct tap *tap, const char *exporter, const char *importer)
 
 	for (i = 0; i < BUFFERS; i++)
 		intact &= map[i][0] == PATTERN + i && map[i][size - 1] == PATTERN + i;
-	tap_result(tap, intact, "the mappings kept what was written after %s went away",
+	ktap_result(tap, intact, "the mappings kept what was written after %s went away",
 	       exporter);
 	for (i = 0, ret = 0; !ret && i < BUFFERS; i++)
 		ret = vdev_qbuf(imp.fd, imp.types[0], V4L2_MEMORY_DMABUF, i,
@@ -338,7 +338,7 @@ static void hold(struct tap *tap, const char *exporter, const char *importer)
 		ret = vdev_stream(imp.fd, imp.types[i], true);
 	if (!ret)
 		ret = dqbuf(imp.fd, imp.types[1], &index);
-	tap_result(tap, !ret, "%s streams from the buffers of the removed device%s%s",
+	ktap_result(tap, !ret, "%s streams from the buffers of the removed device%s%s",
 	       importer, ret ? ": " : "", ret ? strerror(-ret) : "");
 out:
 	vdev_close(&imp);
@@ -351,7 +351,9 @@ out:
 int main(int argc, char **argv)
 {
 	struct accounting base, now;
-	struct tap tap = {};
+	struct ktap tap;
+	struct vdev dev;
+	int ntypes = 0;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s mid-stream|emptied|heap-fd-closed DEVICE HEAP\n"
@@ -362,21 +364,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot read the dma-buf and CMA accounting\n");
 		return 2;
 	}
-	if (!strcmp(argv[1], "mid-stream"))
+	/*
+	 * Each mode's results, and one for the accounting; mid-stream
+	 * reports REQBUFS once per queue.
+	 */
+	if (!strcmp(argv[1], "mid-stream")) {
+		if (!vdev_open(&dev, argv[2])) {
+			ntypes = dev.ntypes;
+			vdev_close(&dev);
+		}
+		ktap_start(&tap, 6 + ntypes + 1);
 		mid_stream(&tap, argv[2], argv[3]);
-	else if (!strcmp(argv[1], "emptied"))
+	} else if (!strcmp(argv[1], "emptied")) {
+		ktap_start(&tap, 6 + 1);
 		emptied(&tap, argv[2], argv[3]);
-	else if (!strcmp(argv[1], "heap-fd-closed"))
+	} else if (!strcmp(argv[1], "heap-fd-closed")) {
+		ktap_start(&tap, 4 + 1);
 		heap_fd_closed(&tap, argv[2], argv[3]);
-	else if (!strcmp(argv[1], "hold"))
+	} else if (!strcmp(argv[1], "hold")) {
+		ktap_start(&tap, 5 + 1);
 		hold(&tap, argv[2], argv[3]);
-	else
+	} else {
 		return 2;
+	}
 	if (accounting_settle(&base, &now))
-		tap_result(&tap, false, "%lld dma-bufs and %lld CMA pages left behind",
+		ktap_result(&tap, false, "%lld dma-bufs and %lld CMA pages left behind",
 		       now.dmabufs - base.dmabufs, now.cma_pages - base.cma_pages);
 	else
-		tap_result(&tap, true, "every dma-buf and CMA page came back");
-	printf("1..%u\n", tap.tests);
-	return tap.failures ? 1 : 0;
+		ktap_result(&tap, true, "every dma-buf and CMA page came back");
+	return ktap_exit(&tap);
 }

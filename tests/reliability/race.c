@@ -11,6 +11,7 @@
  * are closed and that the device streams afterwards.
  *
  * Usage: race [--seconds N] [--seed N] DEVICE...
+ * Output is KTAP: errors, leftovers, and one result per device.
  * All devices race at once, in one process, so that the accounting at the
  * end covers them all. Exit status 0 when all of that held, 1 when not, 2
  * when the run could not start.
@@ -298,7 +299,9 @@ int main(int argc, char **argv)
 	struct target targets[MAX_DEVICES] = {};
 	struct race r = { 0 };
 	struct accounting base, now;
-	int seconds = 10, arg = 1, ntargets = 0, nworkers, i, e, failures = 0;
+	int seconds = 10, arg = 1, ntargets = 0, nworkers, i, e;
+	struct ktap k;
+	bool settled;
 	char why[256];
 
 	while (arg + 1 < argc && argv[arg][0] == '-') {
@@ -335,6 +338,8 @@ int main(int argc, char **argv)
 	}
 	open_heaps(&r);
 	nworkers = ntargets * THREADS;
+	/* No unexplained errors, nothing left behind, each device streams. */
+	ktap_start(&k, 2 + ntargets);
 	printf("# seed %llu (repeat with --seed %llu), %d devices, %d threads each, %d s\n",
 	       seed, seed, ntargets, THREADS, seconds);
 	clock_gettime(CLOCK_MONOTONIC, &r.end);
@@ -371,24 +376,20 @@ int main(int argc, char **argv)
 			printf(" %s %lu", strerrorname_np(e),
 			       atomic_load(&r.errnos[e]));
 	putchar('\n');
-	if (atomic_load(&r.unexpected)) {
-		printf("not ok - %lu calls failed with an error no race explains\n",
-		       atomic_load(&r.unexpected));
-		failures++;
+	ktap_result(&k, !atomic_load(&r.unexpected),
+		    "%lu of %lu racing calls failed with an error no race explains",
+		    atomic_load(&r.unexpected), atomic_load(&r.ops));
+	settled = !accounting_settle(&base, &now);
+	ktap_result(&k, settled, "%lld dma-bufs and %lld CMA pages left behind",
+		    settled ? 0 : now.dmabufs - base.dmabufs,
+		    settled ? 0 : now.cma_pages - base.cma_pages);
+	for (i = 0; i < ntargets; i++) {
+		bool streams = !vdev_stream_one_frame(targets[i].path, why,
+						      sizeof(why));
+
+		ktap_result(&k, streams, "%s still streams%s%s",
+			    targets[i].path, streams ? "" : ": ",
+			    streams ? "" : why);
 	}
-	if (accounting_settle(&base, &now)) {
-		printf("not ok - %lld dma-bufs and %lld CMA pages left behind\n",
-		       now.dmabufs - base.dmabufs, now.cma_pages - base.cma_pages);
-		failures++;
-	}
-	for (i = 0; i < ntargets; i++)
-		if (vdev_stream_one_frame(targets[i].path, why, sizeof(why))) {
-			printf("not ok - %s no longer streams: %s\n",
-			       targets[i].path, why);
-			failures++;
-		}
-	if (!failures)
-		printf("ok - %lu racing calls, nothing left behind, every device still streams\n",
-		       atomic_load(&r.ops));
-	return failures ? 1 : 0;
+	return ktap_exit(&k);
 }

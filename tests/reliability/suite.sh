@@ -31,6 +31,7 @@ SITES=$WORK/sites
 : >"$SITES"
 
 # The node of each converted driver the fault, race and fuzz runs use.
+NODES=4
 nodes() {
 	local drv dev id
 	for drv in vim2m vicodec vivid vimc; do
@@ -64,6 +65,10 @@ fault_injection() {
 		echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
 }
 
+# Fault setup, each heap (modprobe, a node of each driver), fuzz (2),
+# race, lifetime (modprobe, five runs), unload, the figures.
+ktap_plan $((1 + ${#HEAPS[@]} * (1 + NODES) + 2 + 1 + 6 + 1 + 1))
+
 read -r console_level _ </proc/sys/kernel/printk
 check reliability/fault/setup fault_injection
 dmesg -n 1
@@ -80,7 +85,7 @@ for heap in "${HEAPS[@]}"; do
 		echo "$id: $(sed -n 's/^# \([0-9]* faults injected.*\)/\1/p' \
 			"$VB2HEAP_LOGDIR/reliability-fault-$heap-${id//\//-}.log"), $((SECONDS - start)) s"
 	done < <(nodes)
-	[ $n = 4 ] || result FAIL "reliability/fault/$heap/nodes" "$n nodes, want 4"
+	[ $n = $NODES ] || result FAIL "reliability/fault/$heap/nodes" "$n nodes, want $NODES"
 done
 dmesg -n "$console_level"
 
@@ -151,4 +156,3 @@ if [ "$sites" -gt 0 ] && [ "$leaks" = 0 ]; then
 else
 	result FAIL reliability/figures "$figures"
 fi
-suite_complete reliability

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,23 +22,6 @@
 
 #define FRAME_TIMEOUT_MS	5000
 #define SETTLE_TRIES		50
-
-/* One TAP line; returns OK, so that callers can go on only if it held. */
-bool tap_result(struct tap *tap, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap->tests++;
-	if (!ok)
-		tap->failures++;
-	printf("%s %u - ", ok ? "ok" : "not ok", tap->tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
 
 int vdev_ioctl(int fd, unsigned long request, void *arg)
 {

@@ -14,6 +14,8 @@
 
 #include <linux/videodev2.h>
 
+#include "../lib/ktap.h"
+
 #define VDEV_MAX_QUEUES	2
 
 struct vdev {
@@ -25,19 +27,11 @@ struct vdev {
 	int ntypes;
 };
 
-/* TAP output: "ok N - ..." / "not ok N - ..." and the totals. */
-struct tap {
-	unsigned int tests, failures;
-};
-
 /* The kernel's view of what is allocated, for leak checks. */
 struct accounting {
 	long long dmabufs;
 	long long cma_pages;
 };
-
-bool tap_result(struct tap *tap, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 int vdev_open(struct vdev *dev, const char *path);
 void vdev_close(struct vdev *dev);

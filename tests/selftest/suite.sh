@@ -8,6 +8,9 @@
 . tests/lib/heaps.sh
 
 find_heaps selftest || exit 1
+# The load, five configurations the helpers must refuse, one they must
+# take, the unload.
+ktap_plan 8
 
 negate() { ! "$@"; }
 
@@ -34,4 +37,3 @@ exec 7<"$(node_named vim2m)"
 refuses busy-driver-kept load_drivers "vim2m heap=$CMA_HEAP"
 exec 7<&-
 check selftest/unload unload_drivers
-suite_complete selftest

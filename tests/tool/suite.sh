@@ -120,6 +120,16 @@ stream() {
 	esac
 }
 
+# Per heap: modprobe, list and json per node of three drivers and a
+# result per driver, two streams from each heap, the encoder, set-heap.
+per_heap=$((1 + 3 + 2 * ${#HEAPS[@]} + 1 + 1))
+for drv in vim2m vicodec vivid; do
+	per_heap=$((per_heap + 2 * VIDEO_NODES[$drv]))
+done
+# list-heaps, each heap, mplane (2), errors (modprobe, 11 errors, help,
+# not-permitted and its kept heap), unload.
+ktap_plan $((1 + ${#HEAPS[@]} * per_heap + 2 + 1 + 11 + 1 + 2 + 1))
+
 check tool/list-heaps heaps_listed
 
 node_lists() { # HEAP DEVICE ID
@@ -181,4 +191,3 @@ check tool/errors/not-permitted expect_exit 5 \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$TOOL" -d "$heap_dev" --set-heap cap=system
 check tool/errors/not-permitted-kept-heap active_is "$heap_dev" "$CMA_HEAP"
 check tool/unload unload_drivers
-suite_complete tool

@@ -10,6 +10,15 @@
 find_heaps uapi || exit 1
 PROG=$BUILD/tests/heap-ioctl
 
+# every_node's results: one per node of the four drivers, one per driver.
+per_run=4
+for drv in vim2m vicodec vivid vimc; do
+	per_run=$((per_run + VIDEO_NODES[$drv]))
+done
+# Each heap (modprobe and a run), compat32, contiguous (2), mplane (3),
+# stock (modprobe and a run), unprivileged (3), debug-log, unload.
+ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 3 + 1 + per_run + 3 + 2))
+
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
 # fewer nodes than it should.
@@ -86,4 +95,3 @@ debug_log() {
 }
 check uapi/debug-log debug_log "$dev"
 check uapi/unload unload_drivers
-suite_complete uapi

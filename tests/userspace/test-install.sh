@@ -12,16 +12,20 @@ cd "$(dirname "$0")/../.." || exit 2
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-failures=0
+failures=0 number=0
 
+# KTAP: one result per judge below.
+echo "KTAP version 1"
+echo "1..6"
 judge() { # NAME COMMAND...
 	local name=$1 log
 	shift
+	number=$((number + 1))
 	if log=$("$@" 2>&1); then
-		echo "ok $name"
+		echo "ok $number $name"
 	else
-		echo "not ok $name"
-		sed 's/^/    /' <<<"$log"
+		sed 's/^/# /' <<<"$log"
+		echo "not ok $number $name"
 		failures=$((failures + 1))
 	fi
 }

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VIDIOC_S_HEAP: the errors; a selection that really moves MMAP buffers
+ * to another heap, judged by the CMA areas' own page counters rather than
+ * by what the ioctls claim; when a queue is busy; how long a selection
+ * lasts; and the return to the default.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "heap-ioctl.h"
+
+void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
+			 const struct entries *list)
+{
+	char heaps[MAX_HEAPS][V4L2_HEAP_NAME_SIZE];
+	const char *q = type_name(type);
+	struct v4l2_heap before, after;
+	int n = system_heaps(heaps);
+	bool incompatible[MAX_HEAPS];
+	unsigned int planned = 8;
+	struct ktap sub;
+	int fd, err, i;
+
+	/* Every heap the queue does not list is one it cannot use. */
+	for (i = 0; i < n; i++) {
+		incompatible[i] = !find(list, V4L2_HEAP_USAGE_ACTIVE, heaps[i]) &&
+				  !find(list, V4L2_HEAP_USAGE_COMPATIBLE,
+					heaps[i]);
+		planned += incompatible[i];
+	}
+	ktap_subtest(k, &sub);
+	ktap_plan(&sub, planned);
+	g_heap(run->fd, type, &before);
+
+	fd = open("/dev/null", O_RDWR);
+	err = s_heap(run->fd, type, fd, NULL);
+	close(fd);
+	ktap_result(&sub, err == EINVAL, "%s: S_HEAP with /dev/null: %s", q,
+		    strerror(err));
+
+	fd = open(run->device, O_RDWR);
+	err = s_heap(run->fd, type, fd, NULL);
+	close(fd);
+	ktap_result(&sub, err == EINVAL,
+		    "%s: S_HEAP with the video device itself: %s", q,
+		    strerror(err));
+
+	fd = open_heap((const char *)list->e[0].name, O_RDONLY);
+	close(fd);
+	err = s_heap(run->fd, type, fd, NULL);
+	ktap_result(&sub, err == EBADF, "%s: S_HEAP with a closed fd: %s", q,
+		    strerror(err));
+
+	err = s_heap(run->fd, type, UNUSED_FD, NULL);
+	ktap_result(&sub, err == EBADF, "%s: S_HEAP with fd %d never opened: %s",
+		    q, UNUSED_FD, strerror(err));
+
+	err = s_heap(run->fd, type, -2, NULL);
+	ktap_result(&sub, err == EBADF, "%s: S_HEAP with fd -2: %s", q,
+		    strerror(err));
+
+	fd = open_heap((const char *)list->e[0].name, O_PATH);
+	err = s_heap(run->fd, type, fd, NULL);
+	close(fd);
+	ktap_result(&sub, err == EBADF, "%s: S_HEAP with an O_PATH heap fd: %s",
+		    q, strerror(err));
+
+	fd = open_heap((const char *)list->e[0].name, O_RDONLY);
+	{
+		struct v4l2_heap h = { .type = V4L2_BUF_TYPE_VBI_CAPTURE,
+				       .fd = fd };
+
+		err = xioctl(run->fd, VIDIOC_S_HEAP, &h);
+	}
+	close(fd);
+	ktap_result(&sub, err == EINVAL, "%s: S_HEAP with a VBI type: %s", q,
+		    strerror(err));
+
+	for (i = 0; i < n; i++) {
+		if (!incompatible[i])
+			continue;
+		err = s_heap_named(run->fd, type, heaps[i], NULL);
+		ktap_result(&sub, err == EINVAL,
+			    "%s: S_HEAP with incompatible heap '%s': %s", q,
+			    heaps[i], strerror(err));
+	}
+
+	g_heap(run->fd, type, &after);
+	ktap_result(&sub, !memcmp(&before, &after, sizeof(before)),
+		    "%s: failed selections left the queue's heap alone", q);
+	ktap_subtest_end(k, &sub, "%s: S_HEAP errors", q);
+}
+
+/* Where check_other_size() applies: sizeimage is one field. */
+static bool single_planar(uint32_t type)
+{
+	return !is_mplane(type) && !is_meta(type);
+}
+
+/*
+ * A buffer added with CREATE_BUFS for a larger image holds more than the
+ * format's size: ENUM_HEAPS reports the bytes actually held, not count
+ * times size. Single-planar queues only; two results.
+ */
+static void check_other_size(struct ktap *k, struct run *run, uint32_t type,
+			     const char *heap, unsigned long long held)
+{
+	struct v4l2_create_buffers create = { .count = 1,
+					      .memory = V4L2_MEMORY_MMAP };
+	const char *q = type_name(type);
+	const struct v4l2_heapdesc *d;
+	unsigned long long extra;
+	struct entries list;
+	int err;
+
+	create.format.type = type;
+	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	create.format.fmt.pix.sizeimage = 2 * create.format.fmt.pix.sizeimage +
+					  PAGE_SIZE_4K;
+	extra = page_align(create.format.fmt.pix.sizeimage);
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+	if (!ktap_result(k, !err, "%s: CREATE_BUFS of a %llu-byte buffer: %s", q,
+			 extra, strerror(err)))
+		return;
+
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	ktap_result(k, d && d->bytes == held + extra,
+		    "%s: '%s' holds %llu bytes with the larger buffer (expected %llu)",
+		    q, heap, d ? (unsigned long long)d->bytes : 0, held + extra);
+}
+
+/*
+ * Selects @heap, allocates MMAP buffers and checks what the heap's own
+ * accounting saw: a CMA heap must have handed out the pages, any other
+ * heap must have left every CMA area untouched.
+ */
+void check_selection(struct ktap *k, struct run *run, uint32_t type,
+		     const char *heap)
+{
+	unsigned long long cma_before, delta;
+	const char *q = type_name(type);
+	const struct v4l2_heapdesc *d;
+	int count, err, heap_fd;
+	struct entries list;
+	struct v4l2_heap h;
+	struct ktap sub;
+
+	ktap_subtest(k, &sub);
+	ktap_plan(&sub, 9 + 2 * single_planar(type) + !run->m2m);
+	heap_fd = open_heap(heap, O_RDONLY);
+	err = s_heap(run->fd, type, heap_fd, &h);
+	close(heap_fd);
+	ktap_result(&sub, !err && !strcmp((const char *)h.name, heap) &&
+			  (h.flags & V4L2_HEAP_FL_SELECTED) && h.fd == heap_fd,
+		    "%s: S_HEAP '%s' answers with the selected heap: %s", q,
+		    heap, err ? strerror(err) : (const char *)h.name);
+	err = g_heap(run->fd, type, &h);
+	ktap_result(&sub, !err && !strcmp((const char *)h.name, heap) &&
+			  (h.flags & V4L2_HEAP_FL_SELECTED),
+		    "%s: G_HEAP reports '%s' as selected", q, heap);
+
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	ktap_result(&sub, d && (d->flags & V4L2_HEAP_FL_SELECTED) &&
+			  count_usage(&list, V4L2_HEAP_USAGE_ACTIVE) == 1,
+		    "%s: ENUM_HEAPS lists '%s' as the only active heap, selected",
+		    q, heap);
+
+	cma_before = cma_pages();
+	count = reqbufs(run->fd, type, 2);
+	if (!ktap_result(&sub, count > 0, "%s: REQBUFS from '%s': %d buffers", q,
+			 heap, count))
+		goto out;
+
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	ktap_result(&sub, d && d->count == (uint32_t)count &&
+			  d->bytes == d->size * count,
+		    "%s: ENUM_HEAPS counts %u buffers, %llu bytes in '%s'", q,
+		    d ? d->count : 0, d ? (unsigned long long)d->bytes : 0,
+		    heap);
+
+	delta = cma_pages() - cma_before;
+	ktap_print(&sub, "CMA areas: %llu pages allocated", delta);
+	ktap_result(&sub, is_cma_heap(heap) ?
+			  d && delta * PAGE_SIZE_4K >= d->size * count :
+			  delta == 0,
+		    "%s: the CMA areas' counters show the buffers came from '%s'",
+		    q, heap);
+
+	if (single_planar(type))
+		check_other_size(&sub, run, type, heap, d->bytes);
+
+	err = s_heap_named(run->fd, type, heap, NULL);
+	ktap_result(&sub, err == EBUSY, "%s: S_HEAP while buffers exist: %s", q,
+		    strerror(err));
+	err = s_heap(run->fd, type, V4L2_HEAP_FD_DEFAULT, NULL);
+	ktap_result(&sub, err == EBUSY, "%s: reset while buffers exist: %s", q,
+		    strerror(err));
+
+	if (!run->m2m) {
+		int other = open(run->device, O_RDWR);
+
+		err = s_heap_named(other, type, heap, NULL);
+		close(other);
+		ktap_result(&sub, err == EBUSY,
+			    "%s: S_HEAP from another file handle while buffers exist: %s",
+			    q, strerror(err));
+	}
+
+	ktap_result(&sub, reqbufs(run->fd, type, 0) == 0, "%s: buffers freed",
+		    q);
+out:
+	ktap_subtest_end(k, &sub, "%s: selecting '%s'", q, heap);
+}
+
+/*
+ * A queue stays in use, and its heap cannot change, from the allocation of
+ * buffers until REQBUFS(0), as the RST says: removing every buffer with
+ * REMOVE_BUFS leaves it to its owner, and even the owner cannot select.
+ */
+void check_in_use(struct ktap *k, struct run *run, uint32_t type,
+		  const char *heap)
+{
+	struct v4l2_create_buffers create = { .count = 1,
+					      .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_remove_buffers remove = { .type = type, .count = 1 };
+	const char *q = type_name(type);
+	struct ktap sub;
+	int other, err;
+
+	ktap_subtest(k, &sub);
+	ktap_plan(&sub, 4);
+	create.format.type = type;
+	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+	remove.index = create.index;
+	if (!err)
+		err = xioctl(run->fd, VIDIOC_REMOVE_BUFS, &remove);
+	if (!ktap_result(&sub, !err,
+			 "%s: the owner created and removed a buffer: %s", q,
+			 strerror(err)))
+		goto out;
+
+	other = open(run->device, O_RDWR);
+	err = s_heap_named(other, type, heap, NULL);
+	ktap_result(&sub, err == EBUSY,
+		    "%s: S_HEAP from a file handle that does not own the queue: %s",
+		    q, strerror(err));
+	err = s_heap_named(run->fd, type, heap, NULL);
+	ktap_result(&sub, err == EBUSY,
+		    "%s: S_HEAP from the owner of a queue without buffers: %s",
+		    q, strerror(err));
+
+	reqbufs(run->fd, type, 0);
+	err = s_heap_named(other, type, heap, NULL);
+	ktap_result(&sub, !err,
+		    "%s: S_HEAP from another file handle once the queue has no owner: %s",
+		    q, strerror(err));
+	s_heap(other, type, V4L2_HEAP_FD_DEFAULT, NULL);
+	close(other);
+out:
+	ktap_subtest_end(k, &sub, "%s: a queue in use keeps its heap", q);
+}
+
+/*
+ * On a device node the selection, like the format, outlives the file
+ * handle that made it and the file handle that owned the queue's buffers.
+ * One result of @k.
+ */
+void check_persistence(struct ktap *k, struct run *run, uint32_t type,
+		       const char *heap)
+{
+	const char *q = type_name(type);
+	struct v4l2_heap h;
+	int other, err;
+
+	other = open(run->device, O_RDWR);
+	err = s_heap_named(other, type, heap, NULL);
+	if (!err)
+		err = reqbufs(other, type, 1) > 0 ? 0 : EIO;
+	close(other);
+	if (!err)
+		err = g_heap(run->fd, type, &h);
+	ktap_result(k, !err && (h.flags & V4L2_HEAP_FL_SELECTED) &&
+			  !strcmp((const char *)h.name, heap),
+		    "%s: the selection outlives the owner of the buffers: %s",
+		    q, err ? strerror(err) : (const char *)h.name);
+}
+
+/* One result of @k. */
+void check_reset(struct ktap *k, struct run *run, uint32_t type,
+		 const char *dflt)
+{
+	const char *q = type_name(type);
+	struct v4l2_heap h;
+	int err;
+
+	err = s_heap(run->fd, type, V4L2_HEAP_FD_DEFAULT, &h);
+	ktap_result(k, !err && !strcmp((const char *)h.name, dflt) &&
+			  !(h.flags & V4L2_HEAP_FL_SELECTED),
+		    "%s: V4L2_HEAP_FD_DEFAULT returns to the default '%s': %s",
+		    q, dflt, err ? strerror(err) : (const char *)h.name);
+}
