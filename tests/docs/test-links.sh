@@ -8,16 +8,26 @@
 #
 #   tests/docs/test-links.sh
 #
-# Prints "ok NAME" or "not ok NAME: why" per check; exits 1 if any is not ok.
+# Prints KTAP: a plan, "ok N NAME" or the reasons as diagnostics and
+# "not ok N NAME" per check; exits 1 if any is not ok.
 # shellcheck disable=SC2016 # the backquotes below are Markdown's
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
+failures=0 n=0
 
-ok() { echo "ok $1"; }
-not_ok() { echo "not ok $1: $2"; failures=$((failures + 1)); }
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+not_ok() {
+	n=$((n + 1)) failures=$((failures + 1))
+	sed 's/^/# /' <<<"$2"
+	echo "not ok $n $1"
+}
+
+# The repository's documentation, a clean scratch tree, nine crafted
+# faults, a README just under the limit and a link in a code block.
+echo "KTAP version 1"
+echo "1..13"
 
 # The repository's own documentation.
 if out=$(tests/docs/check-links 2>&1); then
