@@ -88,22 +88,29 @@ static inline void ktap_subtest(const struct ktap *parent, struct ktap *sub)
 	printf("KTAP version 1\n");
 }
 
-/* One result; returns @ok, so that callers go on only if it held. */
-static inline __attribute__((format(printf, 3, 4)))
-bool ktap_result(struct ktap *k, bool ok, const char *fmt, ...)
+static inline void ktap_vresult(struct ktap *k, bool ok, const char *fmt,
+				va_list ap)
 {
 	char prefix[32];
-	va_list ap;
 
 	k->tests++;
 	k->failed += !ok;
 	snprintf(prefix, sizeof(prefix), "%s %u ", ok ? "ok" : "not ok",
 		 k->tests);
-	va_start(ap, fmt);
 	ktap_vline(k, prefix, fmt, ap);
-	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
+}
+
+/* One result; returns @ok, so that callers go on only if it held. */
+static inline __attribute__((format(printf, 3, 4)))
+bool ktap_result(struct ktap *k, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ktap_vresult(k, ok, fmt, ap);
+	va_end(ap);
 	return ok;
 }
 
@@ -149,22 +156,15 @@ static inline __attribute__((format(printf, 3, 4)))
 bool ktap_subtest_end(struct ktap *parent, const struct ktap *sub,
 		      const char *fmt, ...)
 {
-	char prefix[32];
 	bool ok = ktap_passed(sub);
 	va_list ap;
 
 	if (sub->tests != sub->planned)
 		ktap_print(sub, "%u of %u planned results", sub->tests,
 			   sub->planned);
-	parent->tests++;
-	parent->failed += !ok;
-	snprintf(prefix, sizeof(prefix), "%s %u ", ok ? "ok" : "not ok",
-		 parent->tests);
 	va_start(ap, fmt);
-	ktap_vline(parent, prefix, fmt, ap);
+	ktap_vresult(parent, ok, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 	return ok;
 }
 
