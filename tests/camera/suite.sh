@@ -103,23 +103,6 @@ label() {
 	echo "${l// /-}"
 }
 
-cma_pages() { cat "$CMA_AREA/alloc_pages_success"; }
-
-# from_heap NAME HEAP BEFORE MIN: the CMA area's counter, read BEFORE the
-# client ran, moved by at least MIN pages if HEAP is the CMA heap and not
-# at all otherwise (stock vimc and the system heap).
-from_heap() {
-	local delta=$(($(cma_pages) - $3))
-	if [ "$2" = "$CMA_HEAP" ] && [ $delta -ge "$4" ]; then
-		result PASS "$1/memory" "$delta CMA pages"
-	elif [ "$2" != "$CMA_HEAP" ] && [ $delta = 0 ]; then
-		result PASS "$1/memory" "no CMA pages"
-	else
-		result FAIL "$1/memory" "$delta CMA pages with ${2}, want $([ "$2" = "$CMA_HEAP" ] &&
-			echo "at least $4" || echo none)"
-	fi
-}
-
 # pages BYTES: how many pages a buffer of BYTES takes.
 pages() { echo $((($1 + 4095) / 4096)); }
 
@@ -188,9 +171,9 @@ lane() {
 			read -r fmt size <<<"$cfg"
 			name=camera/$label/$cam/$fmt-$size dir=$OUT/$label/$cam/$fmt-$size
 			ref=$OUT/stock/$cam/$fmt-$size
-			before=$(cma_pages)
+			before=$(cma_allocated)
 			check "$name/cam" capture "$dir" "$id" "$fmt" "$size"
-			from_heap "$name" "$heap" "$before" $((BUFFERS * $(pages $((${size%x*} * ${size#*x} * 3)))))
+			check "$name/memory" came_from "$heap" "$before" $((BUFFERS * $(pages $((${size%x*} * ${size#*x} * 3)))))
 			check "$name/frames" frames "$dir" $((${size%x*} * ${size#*x} * 3))
 			if [ "$label" = stock ]; then
 				# The heaps are judged against stock: stock must be
@@ -204,9 +187,9 @@ lane() {
 		[ "$SET" = full ] || continue
 
 		name=camera/$label/$cam/libcamerasrc
-		before=$(cma_pages)
+		before=$(cma_allocated)
 		check "$name/stream" stream "$OUT/$label/$cam.raw" "$id"
-		from_heap "$name" "$heap" "$before" $((BUFFERS * $(pages $((640 * 480 * 3)))))
+		check "$name/memory" came_from "$heap" "$before" $((BUFFERS * $(pages $((640 * 480 * 3)))))
 		# The stream holds cam's frames of the same configuration.
 		mkdir -p "$OUT/$label/$cam/libcamerasrc"
 		split -b $((640 * 480 * 3)) -d -a 6 --additional-suffix=.bin "$OUT/$label/$cam.raw" \
@@ -217,9 +200,9 @@ lane() {
 
 		name=camera/$label/$cam/lc-compliance
 		log=$VB2HEAP_LOGDIR/${name//\//-}.log
-		before=$(cma_pages)
+		before=$(cma_allocated)
 		lc-compliance -c "$id" -f "$LC_FILTER" >"$log" 2>&1
-		from_heap "$name" "$heap" "$before" $((BUFFERS * $(pages $((1920 * 1080 * 3)))))
+		check "$name/memory" came_from "$heap" "$before" $((BUFFERS * $(pages $((1920 * 1080 * 3)))))
 		if [ "$label" = stock ]; then
 			judge_lc "$name" "$log"
 		else

@@ -37,7 +37,6 @@ RAW="videotestsrc num-buffers=$FRAMES pattern=ball ! video/x-raw,format=I420,wid
 # Pipelines live long enough for their dma-bufs to be seen in /proc.
 SLOW="identity sleep-time=50000"
 
-cma_pages() { cat "$CMA_AREA/alloc_pages_success"; }
 
 # launch NAME PIPELINE...: runs gst-launch-1.0 -v in the background and,
 # until it exits, collects the exporters of the dma-bufs it holds (a heap
@@ -90,19 +89,12 @@ same_output() {
 # heap, every dma-buf it held came from HEAP, and with CMA_BEFORE, the CMA
 # area's counter moved if and only if HEAP is the CMA heap.
 from_heap() {
-	local name=$1 heap=$2 before=${3:-} active exporters delta
+	local name=$1 heap=$2 before=${3:-} active exporters
 	active=$(<"$OUT/$name.active")
 	exporters=$(tr '\n' ' ' <"$OUT/$name.heaps")
 	echo "active-heap: $active; dma-bufs from: $exporters"
 	[ "$active" = "$heap" ] && [ "$exporters" = "$heap " ] || return
-	[ -n "$before" ] || return 0
-	delta=$(($(cma_pages) - before))
-	echo "CMA pages allocated: $delta"
-	if [ "$heap" = "$CMA_HEAP" ]; then
-		[ "$delta" -gt 0 ]
-	else
-		[ "$delta" = 0 ]
-	fi
+	[ -z "$before" ] || came_from "$heap" "$before"
 }
 
 # expect_error NAME PATTERN PIPELINE...: the pipeline fails with an
@@ -183,20 +175,20 @@ M2M_OUT="video/x-raw,format=YUY2,width=640,height=480"
 check gst/stock/convert pipeline m2m-stock $M2M_IN ! v4l2convert capture-io-mode=mmap ! $M2M_OUT ! $SLOW ! filesink location=$OUT/m2m-stock.out
 
 for heap in "${HEAPS[@]}"; do
-	before=$(cma_pages)
+	before=$(cma_allocated)
 	check "gst/$heap/encode" pipeline "enc-$heap" $RAW ! dmaheapalloc heap=$heap \
 		! $ENC output-io-mode=dmabuf-import ! $SLOW ! filesink location=$OUT/enc-$heap.out
 	check "gst/$heap/encode-identical" same_output "enc-$heap" enc-stock
 	check "gst/$heap/encode-from-heap" from_heap "enc-$heap" "$heap" "$before"
 
-	before=$(cma_pages)
+	before=$(cma_allocated)
 	check "gst/$heap/decode" pipeline "dec-$heap" $RAW ! $DEC capture-io-mode=dmabuf-import \
 		! dmaheapalloc heap=$heap \
 		! $SLOW ! filesink location=$OUT/dec-$heap.out
 	check "gst/$heap/decode-identical" same_output "dec-$heap" dec-stock
 	check "gst/$heap/decode-from-heap" from_heap "dec-$heap" "$heap" "$before"
 
-	before=$(cma_pages)
+	before=$(cma_allocated)
 	check "gst/$heap/convert" pipeline "m2m-$heap" $M2M_IN ! dmaheapalloc heap=$heap \
 		! v4l2convert output-io-mode=dmabuf-import capture-io-mode=mmap ! $M2M_OUT \
 		! $SLOW ! filesink location=$OUT/m2m-$heap.out
@@ -272,7 +264,7 @@ check gst/errors/not-permitted setpriv --reuid=65534 --regid=65534 --clear-group
 # permission model has it: the memory then comes from that heap.
 heap_fd_unprivileged() {
 	local before
-	before=$(cma_pages)
+	before=$(cma_allocated)
 	setpriv --reuid=65534 --regid=65534 --clear-groups bash -c \
 		'launch heap-fd $RAW ! dmaheapalloc heap-fd=3 ! $SLOW ! fakesink' \
 		3<"/dev/dma_heap/$CMA_HEAP" || { tail -n 20 "$OUT/heap-fd.log"; return 1; }
@@ -286,15 +278,10 @@ check gst/errors/exhausted "$HOG" "$CMA_HEAP" bash -c \
 # already streaming from the CMA heap fails when its pool needs one more
 # buffer, with an error that names the heap, exits non-zero rather than
 # crashing, and gives back every CMA page it held.
-# Pages the CMA area has handed out and not taken back. CmaFree in
-# /proc/meminfo would not do: movable pages of any process use free CMA.
-cma_held() {
-	echo $(($(<"$CMA_AREA/alloc_pages_success") - $(<"$CMA_AREA/release_pages_success")))
-}
 exhausted_mid_stream() {
 	local held before pid rc=0 waited=0 frames
 	held=$(cma_held)
-	before=$(cma_pages)
+	before=$(cma_allocated)
 	# A live source faster than the sink, with an unbounded queue between
 	# them, makes the pool grow by a buffer every few frames, too slowly
 	# to fill the CMA area alone in the time the test takes. The sink
@@ -309,11 +296,11 @@ exhausted_mid_stream() {
 		! identity sleep-time=200000 ! fakesink name=sink silent=false &
 	pid=$!
 	# Streaming from the heap before the hog starts: mid-stream.
-	while [ "$(cma_pages)" = "$before" ] && kill -0 "$pid" 2>/dev/null; do
+	while [ "$(cma_allocated)" = "$before" ] && kill -0 "$pid" 2>/dev/null; do
 		[ $((waited += 1)) -le 600 ] || break
 		sleep 0.1
 	done
-	if [ "$(cma_pages)" = "$before" ]; then
+	if [ "$(cma_allocated)" = "$before" ]; then
 		echo "the pipeline allocated nothing from '$CMA_HEAP'"
 		kill "$pid"
 		wait "$pid"

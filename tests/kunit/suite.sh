@@ -11,10 +11,6 @@
 # else the cases need, so a skip could only hide a regression.
 CHANCE_SKIPS='the system heap happened to return contiguous pages'
 
-cma_outstanding() {
-	echo $(($(<"$CMA_AREA/alloc_pages_success") - $(<"$CMA_AREA/release_pages_success")))
-}
-
 # run_kunit MODULE SUITE: loads the test module, which runs SUITE, nests
 # the KTAP KUnit keeps in debugfs as this suite's test SUITE (its own
 # version line and plan, for one suite, give way to ours; the suite's
@@ -53,17 +49,17 @@ run_kunit() {
 find_heaps kunit || exit 1
 # Two KUnit suites, four results each, and the CMA pages.
 ktap_plan $((2 * 4 + 1))
-before=$(cma_outstanding)
+before=$(cma_held)
 run_kunit dma_heap_kunit dma_heap
 run_kunit videobuf2-dma-heap-test vb2-dma-heap
 
 # Buffers released from kernel threads go back a moment later.
 for _ in 1 2 3 4 5; do
-	[ "$(cma_outstanding)" = "$before" ] && break
+	[ "$(cma_held)" = "$before" ] && break
 	sleep 1
 done
-if [ "$(cma_outstanding)" = "$before" ]; then
+if [ "$(cma_held)" = "$before" ]; then
 	result PASS kunit/cma-pages-returned
 else
-	result FAIL kunit/cma-pages-returned "$(($(cma_outstanding) - before)) CMA pages still allocated"
+	result FAIL kunit/cma-pages-returned "$(($(cma_held) - before)) CMA pages still allocated"
 fi

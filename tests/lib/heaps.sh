@@ -49,3 +49,29 @@ find_heaps() {
 	# shellcheck disable=SC2034
 	HEAPS=(system "$CMA_HEAP")
 }
+
+# cma_allocated: how many pages the CMA area has handed out since boot, the
+# mark came_from counts from.
+cma_allocated() { echo "$(<"$CMA_AREA/alloc_pages_success")"; }
+
+# cma_held: pages the CMA area has handed out and not taken back. CmaFree
+# in /proc/meminfo would not do: movable pages of any process use free CMA.
+cma_held() {
+	echo $(($(<"$CMA_AREA/alloc_pages_success") - $(<"$CMA_AREA/release_pages_success")))
+}
+
+# came_from HEAP MARK [PAGES]: the memory allocated since cma_allocated
+# printed MARK came from HEAP: the CMA area handed out at least PAGES pages
+# (default 1) if HEAP is the CMA heap, and none for any other heap, whose
+# memory is the system's. Says what it counted.
+came_from() {
+	local heap=$1 min=${3:-1} delta
+	delta=$(($(cma_allocated) - $2))
+	if [ "$heap" = "$CMA_HEAP" ]; then
+		echo "$delta CMA pages allocated from $heap, want at least $min"
+		[ "$delta" -ge "$min" ]
+	else
+		echo "$delta CMA pages allocated with $heap, want none"
+		[ "$delta" = 0 ]
+	fi
+}

@@ -105,19 +105,17 @@ heaps_listed() {
 			($want | split("\n"))'
 }
 
-# stream DEVICE N [OPTIONS]: every frame carried data; with --heap
-# $CMA_HEAP the CMA area's counter must show the buffers came from it.
+# stream DEVICE N [OPTIONS]: every frame carried data, and with --heap
+# HEAP the buffers came from HEAP.
 stream() {
 	local dev=$1 n=$2 before out
 	shift 2
-	before=$(<"$CMA_AREA/alloc_pages_success")
+	before=$(cma_allocated)
 	out=$("$TOOL" -d "$dev" --stream "$n" "$@") || { echo "$out"; return 1; }
 	echo "$out"
 	grep -q "all $n carried data" <<<"$out" || return
-	case "$*" in
-	*"--heap $CMA_HEAP"*) [ "$(<"$CMA_AREA/alloc_pages_success")" -gt "$before" ] ;;
-	*"--heap system"*) [ "$(<"$CMA_AREA/alloc_pages_success")" = "$before" ] ;;
-	esac
+	[[ " $* " =~ \ --heap\ ([^ ]+)\  ]] || return 0
+	came_from "${BASH_REMATCH[1]}" "$before"
 }
 
 # Per heap: modprobe, list and json per node of three drivers and a
