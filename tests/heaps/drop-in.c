@@ -35,16 +35,12 @@
 #include <linux/videodev2.h>
 
 #include "../lib/ktap.h"
+#include "../lib/v4l2-test.h"
 
 #define CAPTURE		V4L2_BUF_TYPE_VIDEO_CAPTURE
 #define MAX_HOGS	4096
 
 static struct ktap k;
-
-static int xioctl(int fd, unsigned long request, void *arg)
-{
-	return ioctl(fd, request, arg) ? errno : 0;
-}
 
 static int open_or_die(const char *path, int flags)
 {
@@ -64,7 +60,7 @@ static int reqbufs(int fd, uint32_t type, uint32_t memory, unsigned int count)
 	};
 
 	/* Drivers may round up to the minimum they need, never down. */
-	return xioctl(fd, VIDIOC_REQBUFS, &rb) ?: (rb.count >= count ? 0 : ENOMEM);
+	return ioctl_errno(fd, VIDIOC_REQBUFS, &rb) ?: (rb.count >= count ? 0 : ENOMEM);
 }
 
 /* Allocates one MMAP buffer on the capture queue and maps it. */
@@ -75,7 +71,7 @@ static void *map_capture_buffer(int fd, size_t *length)
 	int err;
 
 	err = reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 1) ?:
-	      xioctl(fd, VIDIOC_QUERYBUF, &buf);
+	      ioctl_errno(fd, VIDIOC_QUERYBUF, &buf);
 	if (err) {
 		fprintf(stderr, "drop-in: REQBUFS/QUERYBUF: %s\n", strerror(err));
 		exit(2);
@@ -93,7 +89,7 @@ static void *map_capture_buffer(int fd, size_t *length)
 static int expbuf(int fd, int flags)
 {
 	struct v4l2_exportbuffer eb = { .type = CAPTURE, .flags = flags };
-	int err = xioctl(fd, VIDIOC_EXPBUF, &eb);
+	int err = ioctl_errno(fd, VIDIOC_EXPBUF, &eb);
 
 	return err ? -err : eb.fd;
 }
@@ -166,7 +162,7 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 	close(blk);
 
 	other = open_or_die(other_path, O_RDWR);
-	err = xioctl(other, VIDIOC_G_FMT, &fmt);
+	err = ioctl_errno(other, VIDIOC_G_FMT, &fmt);
 	if (!err && fmt.fmt.pix.sizeimage > length)
 		err = EFBIG;
 	if (!err)
@@ -178,7 +174,7 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 	buf.m.userptr = (unsigned long)p;
 	buf.length = fmt.fmt.pix.sizeimage;
 	buf.bytesused = fmt.fmt.pix.sizeimage;
-	err = xioctl(other, VIDIOC_QBUF, &buf);
+	err = ioctl_errno(other, VIDIOC_QBUF, &buf);
 	ktap_result(&k, !err, "the mapped buffer is queued as USERPTR on %s: %s",
 		    other_path, strerror(err));
 	reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_MEMORY_USERPTR, 0);

@@ -240,7 +240,7 @@ static void set_size(struct attempt *a)
 		fmt.type = a->dev.types[t];
 		if (vdev_ioctl(a->dev.fd, VIDIOC_G_FMT, &fmt))
 			continue;
-		if (vdev_is_mplane(fmt.type)) {
+		if (buf_type_is_mplane(fmt.type)) {
 			fmt.fmt.pix_mp.width = a->width;
 			fmt.fmt.pix_mp.height = a->height;
 		} else {
@@ -661,7 +661,7 @@ static void run_scenario(struct run *run, const struct scenario *s,
 	uint32_t caps;
 	int nth, ret;
 
-	snprintf(label, sizeof(label), "%s/%s", vdev_type_name(type), s->name);
+	snprintf(label, sizeof(label), "%s/%s", buf_type_name(type), s->name);
 	if (vdev_open(&dev, run->path)) {
 		ktap_result(&run->tap, false, "%s: cannot open %s", label, run->path);
 		return;

@@ -152,7 +152,7 @@ static uint32_t random_type(struct fuzz *f, const struct vdev *d)
 		return (uint32_t)rnd(f);
 	case 2:
 		/* the other planarity of a valid type */
-		return vdev_is_mplane(t) ? t - 8 : t + 8;
+		return buf_type_is_mplane(t) ? t - 8 : t + 8;
 	default:
 		return t;
 	}

@@ -170,7 +170,7 @@ static void mid_stream(struct ktap *tap, const char *path, const char *heap)
 				   BUFFERS);
 		ktap_result(tap, ret > 0 || ret == -ENOMEM,
 		       "%s: REQBUFS while %s is exhausted: %s",
-		       vdev_type_name(dev.types[t]), heap,
+		       buf_type_name(dev.types[t]), heap,
 		       ret > 0 ? "allocated" : strerror(-ret));
 	}
 	stop_streaming(&dev);
@@ -262,7 +262,7 @@ static int fit_format(struct vdev *imp, unsigned int size)
 
 	if (ret)
 		return ret;
-	if (vdev_is_mplane(fmt.type)) {
+	if (buf_type_is_mplane(fmt.type)) {
 		fmt.fmt.pix_mp.width = 320;
 		fmt.fmt.pix_mp.height = 240;
 	} else {

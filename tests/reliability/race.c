@@ -125,7 +125,7 @@ static int s_fmt(struct worker *w, int fd, uint32_t type)
 
 	if (ret)
 		return ret;
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		fmt.fmt.pix_mp.width = small ? 320 : 640;
 		fmt.fmt.pix_mp.height = small ? 240 : 480;
 	} else {

@@ -25,35 +25,7 @@
 
 int vdev_ioctl(int fd, unsigned long request, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : ret;
-}
-
-bool vdev_is_mplane(uint32_t type)
-{
-	return type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE ||
-	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-}
-
-bool vdev_is_output(uint32_t type)
-{
-	return type == V4L2_BUF_TYPE_VIDEO_OUTPUT ||
-	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-}
-
-const char *vdev_type_name(uint32_t type)
-{
-	switch (type) {
-	case V4L2_BUF_TYPE_VIDEO_CAPTURE: return "capture";
-	case V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE: return "capture-mplane";
-	case V4L2_BUF_TYPE_VIDEO_OUTPUT: return "output";
-	case V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE: return "output-mplane";
-	default: return "unknown";
-	}
+	return -ioctl_errno(fd, request, arg);
 }
 
 int vdev_open(struct vdev *dev, const char *path)
@@ -162,7 +134,7 @@ unsigned int vdev_plane_size(int fd, uint32_t type)
 
 	if (vdev_ioctl(fd, VIDIOC_G_FMT, &fmt))
 		return 0;
-	return vdev_is_mplane(type) ? fmt.fmt.pix_mp.plane_fmt[0].sizeimage :
+	return buf_type_is_mplane(type) ? fmt.fmt.pix_mp.plane_fmt[0].sizeimage :
 				      fmt.fmt.pix.sizeimage;
 }
 
@@ -183,7 +155,7 @@ int vdev_qbuf(int fd, uint32_t type, uint32_t memory, unsigned int index,
 	unsigned int payload = 0;
 	int ret;
 
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		query.m.planes = &qplane;
 		query.length = 1;
 	}
@@ -191,13 +163,13 @@ int vdev_qbuf(int fd, uint32_t type, uint32_t memory, unsigned int index,
 	if (ret)
 		return ret;
 	if (memory == V4L2_MEMORY_MMAP)
-		length = vdev_is_mplane(type) ? qplane.length : query.length;
-	if (vdev_is_output(type)) {
+		length = buf_type_is_mplane(type) ? qplane.length : query.length;
+	if (buf_type_is_output(type)) {
 		payload = vdev_plane_size(fd, type);
 		if (payload > length)
 			payload = length;
 	}
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		buf.m.planes = &plane;
 		buf.length = 1;
 		plane.length = length;
@@ -225,7 +197,7 @@ int vdev_querybuf_flags(int fd, uint32_t type, unsigned int index,
 	struct v4l2_buffer buf = { .type = type, .index = index };
 	int ret;
 
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		buf.m.planes = planes;
 		buf.length = VIDEO_MAX_PLANES;
 	}
@@ -247,7 +219,7 @@ void *vdev_map_plane(int fd, uint32_t type, unsigned int index, size_t *len)
 	void *p;
 	int ret;
 
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		buf.m.planes = &plane;
 		buf.length = 1;
 	}
@@ -256,8 +228,8 @@ void *vdev_map_plane(int fd, uint32_t type, unsigned int index, size_t *len)
 		errno = -ret;
 		return NULL;
 	}
-	*len = vdev_is_mplane(type) ? plane.length : buf.length;
-	offset = vdev_is_mplane(type) ? plane.m.mem_offset : buf.m.offset;
+	*len = buf_type_is_mplane(type) ? plane.length : buf.length;
+	offset = buf_type_is_mplane(type) ? plane.m.mem_offset : buf.m.offset;
 	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
 	return p == MAP_FAILED ? NULL : p;
 }
@@ -348,7 +320,7 @@ int vdev_dqbuf(int fd, uint32_t type, bool wait, struct v4l2_buffer *buf,
 	memset(buf, 0, sizeof(*buf));
 	buf->type = type;
 	buf->memory = V4L2_MEMORY_MMAP;
-	if (vdev_is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		buf->m.planes = planes;
 		buf->length = VIDEO_MAX_PLANES;
 	}
@@ -386,7 +358,7 @@ int vdev_stream_one_frame(const char *path, char *why, size_t len)
 		ret = vdev_queue_all_mmap(dev.fd, dev.types[i], 2);
 		if (ret < 0) {
 			snprintf(why, len, "%s: queueing buffers: %s",
-				 vdev_type_name(dev.types[i]), strerror(-ret));
+				 buf_type_name(dev.types[i]), strerror(-ret));
 			goto out;
 		}
 	}
@@ -394,19 +366,19 @@ int vdev_stream_one_frame(const char *path, char *why, size_t len)
 		ret = vdev_stream(dev.fd, dev.types[i], true);
 		if (ret) {
 			snprintf(why, len, "%s: STREAMON: %s",
-				 vdev_type_name(dev.types[i]), strerror(-ret));
+				 buf_type_name(dev.types[i]), strerror(-ret));
 			goto out;
 		}
 	}
 	last = dev.types[dev.ntypes - 1];
 	ret = vdev_dqbuf(dev.fd, last, true, &buf, planes);
 	if (ret) {
-		snprintf(why, len, "%s: DQBUF: %s", vdev_type_name(last),
+		snprintf(why, len, "%s: DQBUF: %s", buf_type_name(last),
 			 strerror(-ret));
-	} else if ((vdev_is_mplane(last) ? planes[0].bytesused :
+	} else if ((buf_type_is_mplane(last) ? planes[0].bytesused :
 					   buf.bytesused) == 0) {
 		snprintf(why, len, "%s: the frame came back empty",
-			 vdev_type_name(last));
+			 buf_type_name(last));
 		ret = -EIO;
 	}
 out:

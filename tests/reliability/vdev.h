@@ -15,6 +15,7 @@
 #include <linux/videodev2.h>
 
 #include "../lib/ktap.h"
+#include "../lib/v4l2-test.h"
 
 #define VDEV_MAX_QUEUES	2
 
@@ -35,9 +36,6 @@ struct accounting {
 
 int vdev_open(struct vdev *dev, const char *path);
 void vdev_close(struct vdev *dev);
-bool vdev_is_mplane(uint32_t type);
-bool vdev_is_output(uint32_t type);
-const char *vdev_type_name(uint32_t type);
 
 int vdev_ioctl(int fd, unsigned long request, void *arg);
 int vdev_reqbufs(int fd, uint32_t type, uint32_t memory, unsigned int count);

@@ -16,15 +16,15 @@ static void buf_caps(int fd, uint32_t type, uint32_t *reqbufs,
 					  .memory = V4L2_MEMORY_MMAP };
 	struct v4l2_create_buffers cb = { .memory = V4L2_MEMORY_MMAP };
 
-	*reqbufs = xioctl(fd, VIDIOC_REQBUFS, &rb) ? 0 : rb.capabilities;
+	*reqbufs = ioctl_errno(fd, VIDIOC_REQBUFS, &rb) ? 0 : rb.capabilities;
 	cb.format.type = type;
-	*create_bufs = xioctl(fd, VIDIOC_G_FMT, &cb.format) ||
-		       xioctl(fd, VIDIOC_CREATE_BUFS, &cb) ? 0 : cb.capabilities;
+	*create_bufs = ioctl_errno(fd, VIDIOC_G_FMT, &cb.format) ||
+		       ioctl_errno(fd, VIDIOC_CREATE_BUFS, &cb) ? 0 : cb.capabilities;
 }
 
 void check_caps(struct ktap *k, struct run *run, uint32_t type, bool heaps)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct ktap sub;
 	uint32_t rb, cb;
 
@@ -89,7 +89,7 @@ void check_internal_allocation(struct ktap *k, struct run *run,
 		reqbufs(run->fd, types[t], 1);
 	for (t = 0; t < num_types; t++)
 		ktap_result(&sub, stream(run->fd, types[t], true) == 0,
-			    "%s: STREAMON", type_name(types[t]));
+			    "%s: STREAMON", buf_type_name(types[t]));
 	before[1] = cma_pages();
 
 	for (t = 0; t < num_types; t++) {
@@ -101,7 +101,7 @@ void check_internal_allocation(struct ktap *k, struct run *run,
 				continue;
 			counted &= d->count == 1;
 			ktap_print(&sub, "%s: internal '%s' in %s: %u x %llu bytes",
-				   type_name(types[t]), d->purpose, d->name,
+				   buf_type_name(types[t]), d->purpose, d->name,
 				   d->count, (unsigned long long)d->size);
 		}
 	}

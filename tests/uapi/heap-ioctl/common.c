@@ -33,37 +33,6 @@ _Static_assert(sizeof(struct v4l2_heap) == 112, "v4l2_heap size");
 _Static_assert(offsetof(struct v4l2_heap, reserved) == 76,
 	       "v4l2_heap.reserved offset");
 
-const char *type_name(uint32_t type)
-{
-	switch (type) {
-	case V4L2_BUF_TYPE_VIDEO_CAPTURE: return "capture";
-	case V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE: return "capture-mplane";
-	case V4L2_BUF_TYPE_VIDEO_OUTPUT: return "output";
-	case V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE: return "output-mplane";
-	case V4L2_BUF_TYPE_META_CAPTURE: return "meta-capture";
-	case V4L2_BUF_TYPE_META_OUTPUT: return "meta-output";
-	default: return "?";
-	}
-}
-
-bool is_mplane(uint32_t type)
-{
-	return type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE ||
-	       type == V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-}
-
-bool is_meta(uint32_t type)
-{
-	return type == V4L2_BUF_TYPE_META_CAPTURE ||
-	       type == V4L2_BUF_TYPE_META_OUTPUT;
-}
-
-/* ioctl() that returns 0 or the errno, so that checks read naturally. */
-int xioctl(int fd, unsigned long request, void *arg)
-{
-	return ioctl(fd, request, arg) ? errno : 0;
-}
-
 bool all_zero(const void *p, size_t size)
 {
 	const unsigned char *b = p;
@@ -85,7 +54,7 @@ int queue_types(struct run *run, uint32_t types[MAX_QUEUES])
 	uint32_t caps;
 	int n = 0;
 
-	if (xioctl(run->fd, VIDIOC_QUERYCAP, &cap))
+	if (ioctl_errno(run->fd, VIDIOC_QUERYCAP, &cap))
 		return -1;
 	caps = cap.capabilities & V4L2_CAP_DEVICE_CAPS ? cap.device_caps :
 							 cap.capabilities;
@@ -115,7 +84,7 @@ int enumerate(int fd, uint32_t type, struct entries *list)
 		memset(d, 0, sizeof(*d));
 		d->index = list->n;
 		d->type = type;
-		err = xioctl(fd, VIDIOC_ENUM_HEAPS, d);
+		err = ioctl_errno(fd, VIDIOC_ENUM_HEAPS, d);
 		if (err == EINVAL)
 			return 0;
 		if (err)
@@ -152,11 +121,11 @@ unsigned long long format_buffer_size(int fd, uint32_t type)
 	unsigned long long size = 0;
 	unsigned int i;
 
-	if (xioctl(fd, VIDIOC_G_FMT, &fmt))
+	if (ioctl_errno(fd, VIDIOC_G_FMT, &fmt))
 		return 0;
-	if (is_meta(type))
+	if (buf_type_is_meta(type))
 		return page_align(fmt.fmt.meta.buffersize);
-	if (!is_mplane(type))
+	if (!buf_type_is_mplane(type))
 		return page_align(fmt.fmt.pix.sizeimage);
 	for (i = 0; i < fmt.fmt.pix_mp.num_planes; i++)
 		size += page_align(fmt.fmt.pix_mp.plane_fmt[i].sizeimage);
@@ -247,7 +216,7 @@ int open_heap(const char *name, int flags)
 int s_heap(int fd, uint32_t type, int heap_fd, struct v4l2_heap *out)
 {
 	struct v4l2_heap h = { .type = type, .fd = heap_fd };
-	int err = xioctl(fd, VIDIOC_S_HEAP, &h);
+	int err = ioctl_errno(fd, VIDIOC_S_HEAP, &h);
 
 	if (out)
 		*out = h;
@@ -271,7 +240,7 @@ int g_heap(int fd, uint32_t type, struct v4l2_heap *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->type = type;
-	return xioctl(fd, VIDIOC_G_HEAP, h);
+	return ioctl_errno(fd, VIDIOC_G_HEAP, h);
 }
 
 int reqbufs(int fd, uint32_t type, unsigned int count)
@@ -279,7 +248,7 @@ int reqbufs(int fd, uint32_t type, unsigned int count)
 	struct v4l2_requestbuffers req = {
 		.type = type, .count = count, .memory = V4L2_MEMORY_MMAP,
 	};
-	int err = xioctl(fd, VIDIOC_REQBUFS, &req);
+	int err = ioctl_errno(fd, VIDIOC_REQBUFS, &req);
 
 	return err ? -err : (int)req.count;
 }
@@ -288,5 +257,5 @@ int stream(int fd, uint32_t type, bool on)
 {
 	int t = type;
 
-	return xioctl(fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &t);
+	return ioctl_errno(fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &t);
 }

@@ -18,7 +18,7 @@
 void check_entries(struct ktap *k, struct run *run, uint32_t type,
 		   const struct entries *list)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	unsigned long long size = format_buffer_size(run->fd, type);
 	struct ktap sub;
 	unsigned int i;
@@ -91,12 +91,12 @@ void check_entries(struct ktap *k, struct run *run, uint32_t type,
 void check_enum_errors(struct ktap *k, struct run *run, uint32_t type,
 		       const struct entries *list)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heapdesc d;
 	/* ... and the single/multi-planar counterpart of the queue's type */
 	const uint32_t bad_types[] = {
 		0, V4L2_BUF_TYPE_VBI_CAPTURE, V4L2_BUF_TYPE_SDR_OUTPUT,
-		V4L2_BUF_TYPE_PRIVATE, is_mplane(type) ? type - 8 : type + 8,
+		V4L2_BUF_TYPE_PRIVATE, buf_type_is_mplane(type) ? type - 8 : type + 8,
 	};
 	const unsigned int num_bad = sizeof(bad_types) / sizeof(bad_types[0]);
 	struct ktap sub;
@@ -108,18 +108,18 @@ void check_enum_errors(struct ktap *k, struct run *run, uint32_t type,
 	memset(&d, 0, sizeof(d));
 	d.type = type;
 	d.index = list->n;
-	err = xioctl(run->fd, VIDIOC_ENUM_HEAPS, &d);
+	err = ioctl_errno(run->fd, VIDIOC_ENUM_HEAPS, &d);
 	ktap_result(&sub, err == EINVAL, "%s: index %u past the end: %s", q,
 		    list->n, strerror(err));
 	d.index = UINT32_MAX;
-	err = xioctl(run->fd, VIDIOC_ENUM_HEAPS, &d);
+	err = ioctl_errno(run->fd, VIDIOC_ENUM_HEAPS, &d);
 	ktap_result(&sub, err == EINVAL, "%s: index 0xffffffff: %s", q,
 		    strerror(err));
 
 	for (i = 0; i < num_bad; i++) {
 		memset(&d, 0, sizeof(d));
 		d.type = bad_types[i];
-		err = xioctl(run->fd, VIDIOC_ENUM_HEAPS, &d);
+		err = ioctl_errno(run->fd, VIDIOC_ENUM_HEAPS, &d);
 		ktap_result(&sub, err == EINVAL, "%s: ENUM_HEAPS with type %u: %s",
 			    q, bad_types[i], strerror(err));
 	}
@@ -128,7 +128,7 @@ void check_enum_errors(struct ktap *k, struct run *run, uint32_t type,
 	memset(&d, 0xa5, sizeof(d));
 	d.index = 0;
 	d.type = type;
-	err = xioctl(run->fd, VIDIOC_ENUM_HEAPS, &d);
+	err = ioctl_errno(run->fd, VIDIOC_ENUM_HEAPS, &d);
 	ktap_result(&sub, !err && all_zero(d.reserved, sizeof(d.reserved)) &&
 			  !memcmp(&d, &list->e[0], sizeof(d)),
 		    "%s: garbage in output and reserved fields is ignored and cleared",
@@ -147,24 +147,24 @@ void check_format_tracking(struct ktap *k, struct run *run, uint32_t type,
 {
 	unsigned long long old_size = before->e[0].size, new_size = 0;
 	struct v4l2_format fmt = { .type = type }, saved;
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct entries after = { .n = 0 };
 	unsigned int i, planned = 1;
 	struct ktap sub;
 	int err;
 
 	ktap_subtest(k, &sub);
-	err = xioctl(run->fd, VIDIOC_G_FMT, &fmt);
+	err = ioctl_errno(run->fd, VIDIOC_G_FMT, &fmt);
 	saved = fmt;
 	/* Both fit every converted driver: vicodec needs at least 640x360. */
 	fmt.fmt.pix.width = fmt.fmt.pix.width >= 1280 ? 640 : 1920;
 	fmt.fmt.pix.height = fmt.fmt.pix.height >= 720 ? 480 : 1080;
-	if (is_mplane(type)) {
+	if (buf_type_is_mplane(type)) {
 		fmt.fmt.pix_mp.width = fmt.fmt.pix.width;
 		fmt.fmt.pix_mp.height = fmt.fmt.pix.height;
 	}
 	if (!err)
-		err = xioctl(run->fd, VIDIOC_S_FMT, &fmt);
+		err = ioctl_errno(run->fd, VIDIOC_S_FMT, &fmt);
 	/* What follows depends on what the new format changed. */
 	if (!err) {
 		enumerate(run->fd, type, &after);
@@ -198,7 +198,7 @@ void check_format_tracking(struct ktap *k, struct run *run, uint32_t type,
 				    (unsigned long long)is->size);
 	}
 
-	xioctl(run->fd, VIDIOC_S_FMT, &saved);
+	ioctl_errno(run->fd, VIDIOC_S_FMT, &saved);
 out:
 	ktap_subtest_end(k, &sub, "%s: sizes follow the format", q);
 }

@@ -10,7 +10,7 @@ void check_g_heap(struct ktap *k, struct run *run, uint32_t type,
 {
 	const struct v4l2_heapdesc *active = find(list, V4L2_HEAP_USAGE_ACTIVE,
 						  NULL);
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heap h;
 	struct ktap sub;
 	int err;
@@ -19,7 +19,7 @@ void check_g_heap(struct ktap *k, struct run *run, uint32_t type,
 	ktap_plan(&sub, 2);
 	memset(&h, 0x5a, sizeof(h));
 	h.type = type;
-	err = xioctl(run->fd, VIDIOC_G_HEAP, &h);
+	err = ioctl_errno(run->fd, VIDIOC_G_HEAP, &h);
 	ktap_result(&sub, !err && active &&
 			  !strcmp((const char *)h.name,
 				  (const char *)active->name) &&
@@ -32,7 +32,7 @@ void check_g_heap(struct ktap *k, struct run *run, uint32_t type,
 
 	memset(&h, 0, sizeof(h));
 	h.type = V4L2_BUF_TYPE_VBI_CAPTURE;
-	err = xioctl(run->fd, VIDIOC_G_HEAP, &h);
+	err = ioctl_errno(run->fd, VIDIOC_G_HEAP, &h);
 	ktap_result(&sub, err == EINVAL, "%s: G_HEAP with a VBI type: %s", q,
 		    strerror(err));
 	ktap_subtest_end(k, &sub, "%s: G_HEAP", q);

@@ -43,7 +43,7 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 	ktap_subtest(k, &sub);
 	err = enumerate(run->fd, type, &list);
 	active = err ? NULL : find(&list, V4L2_HEAP_USAGE_ACTIVE, NULL);
-	has_format = !is_meta(type) && !xioctl(run->fd, VIDIOC_G_FMT, &fmt);
+	has_format = !buf_type_is_meta(type) && !ioctl_errno(run->fd, VIDIOC_G_FMT, &fmt);
 	if (!err && list.n > 0) {
 		/* caps, entries, ENUM errors, G_HEAP, S_HEAP errors */
 		planned += 5 + has_format;
@@ -54,12 +54,12 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 	}
 	ktap_plan(&sub, planned);
 	if (!ktap_result(&sub, !err && list.n > 0,
-			 "%s: ENUM_HEAPS lists %u entries: %s", type_name(type),
+			 "%s: ENUM_HEAPS lists %u entries: %s", buf_type_name(type),
 			 list.n, strerror(err)))
 		goto out;
 	for (i = 0; i < list.n; i++)
 		ktap_print(&sub, "%s[%u]: usage %u flags 0x%x heap %s purpose '%s' size %llu count %u",
-			   type_name(type), i, list.e[i].usage, list.e[i].flags,
+			   buf_type_name(type), i, list.e[i].usage, list.e[i].flags,
 			   list.e[i].name, list.e[i].purpose,
 			   (unsigned long long)list.e[i].size, list.e[i].count);
 
@@ -84,7 +84,7 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 	if (!run->m2m)
 		check_in_use(&sub, run, type, dflt);
 out:
-	ktap_subtest_end(k, &sub, "%s", type_name(type));
+	ktap_subtest_end(k, &sub, "%s", buf_type_name(type));
 }
 
 static int usage(const char *argv0)

@@ -19,6 +19,7 @@
 #include <linux/videodev2.h>
 
 #include "../../lib/ktap.h"
+#include "../../lib/v4l2-test.h"
 
 #define MAX_ENTRIES	32
 #define MAX_HEAPS	8
@@ -40,10 +41,6 @@ struct entries {
 };
 
 /* common.c */
-const char *type_name(uint32_t type);
-bool is_mplane(uint32_t type);
-bool is_meta(uint32_t type);
-int xioctl(int fd, unsigned long request, void *arg);
 bool all_zero(const void *p, size_t size);
 unsigned long long page_align(unsigned long long size);
 int queue_types(struct run *run, uint32_t types[MAX_QUEUES]);

@@ -18,7 +18,7 @@ void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 			 const struct entries *list)
 {
 	char heaps[MAX_HEAPS][V4L2_HEAP_NAME_SIZE];
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heap before, after;
 	int n = system_heaps(heaps);
 	bool incompatible[MAX_HEAPS];
@@ -75,7 +75,7 @@ void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 		struct v4l2_heap h = { .type = V4L2_BUF_TYPE_VBI_CAPTURE,
 				       .fd = fd };
 
-		err = xioctl(run->fd, VIDIOC_S_HEAP, &h);
+		err = ioctl_errno(run->fd, VIDIOC_S_HEAP, &h);
 	}
 	close(fd);
 	ktap_result(&sub, err == EINVAL, "%s: S_HEAP with a VBI type: %s", q,
@@ -99,7 +99,7 @@ void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 /* Where check_other_size() applies: sizeimage is one field. */
 static bool single_planar(uint32_t type)
 {
-	return !is_mplane(type) && !is_meta(type);
+	return !buf_type_is_mplane(type) && !buf_type_is_meta(type);
 }
 
 /*
@@ -112,19 +112,19 @@ static void check_other_size(struct ktap *k, struct run *run, uint32_t type,
 {
 	struct v4l2_create_buffers create = { .count = 1,
 					      .memory = V4L2_MEMORY_MMAP };
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	const struct v4l2_heapdesc *d;
 	unsigned long long extra;
 	struct entries list;
 	int err;
 
 	create.format.type = type;
-	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	err = ioctl_errno(run->fd, VIDIOC_G_FMT, &create.format);
 	create.format.fmt.pix.sizeimage = 2 * create.format.fmt.pix.sizeimage +
 					  PAGE_SIZE_4K;
 	extra = page_align(create.format.fmt.pix.sizeimage);
 	if (!err)
-		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+		err = ioctl_errno(run->fd, VIDIOC_CREATE_BUFS, &create);
 	if (!ktap_result(k, !err, "%s: CREATE_BUFS of a %llu-byte buffer: %s", q,
 			 extra, strerror(err)))
 		return;
@@ -145,7 +145,7 @@ void check_selection(struct ktap *k, struct run *run, uint32_t type,
 		     const char *heap)
 {
 	unsigned long long cma_before, delta;
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	const struct v4l2_heapdesc *d;
 	int count, err, heap_fd;
 	struct entries list;
@@ -232,19 +232,19 @@ void check_in_use(struct ktap *k, struct run *run, uint32_t type,
 	struct v4l2_create_buffers create = { .count = 1,
 					      .memory = V4L2_MEMORY_MMAP };
 	struct v4l2_remove_buffers remove = { .type = type, .count = 1 };
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct ktap sub;
 	int other, err;
 
 	ktap_subtest(k, &sub);
 	ktap_plan(&sub, 4);
 	create.format.type = type;
-	err = xioctl(run->fd, VIDIOC_G_FMT, &create.format);
+	err = ioctl_errno(run->fd, VIDIOC_G_FMT, &create.format);
 	if (!err)
-		err = xioctl(run->fd, VIDIOC_CREATE_BUFS, &create);
+		err = ioctl_errno(run->fd, VIDIOC_CREATE_BUFS, &create);
 	remove.index = create.index;
 	if (!err)
-		err = xioctl(run->fd, VIDIOC_REMOVE_BUFS, &remove);
+		err = ioctl_errno(run->fd, VIDIOC_REMOVE_BUFS, &remove);
 	if (!ktap_result(&sub, !err,
 			 "%s: the owner created and removed a buffer: %s", q,
 			 strerror(err)))
@@ -279,7 +279,7 @@ out:
 void check_persistence(struct ktap *k, struct run *run, uint32_t type,
 		       const char *heap)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heap h;
 	int other, err;
 
@@ -300,7 +300,7 @@ void check_persistence(struct ktap *k, struct run *run, uint32_t type,
 void check_reset(struct ktap *k, struct run *run, uint32_t type,
 		 const char *dflt)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heap h;
 	int err;
 

@@ -14,7 +14,7 @@
 void check_unprivileged(struct ktap *k, struct run *run, uint32_t type,
 			int heap_fd)
 {
-	const char *q = type_name(type);
+	const char *q = buf_type_name(type);
 	struct v4l2_heap before, after;
 	struct entries list;
 	const char *name;
