@@ -172,7 +172,7 @@ build() {
 		make -s -C "$KSRC" O="$KOUT" INSTALL_MOD_PATH="$KMODROOT" \
 			INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
 	fi
-	build_selftest "$kver"
+	build_provoke_module "$kver"
 	# Copied by content, so that what includes them is rebuilt only when a
 	# header really changed.
 	make -s -C "$KSRC" O="$KOUT" INSTALL_HDR_PATH="$KTREE/headers.new" headers_install
@@ -180,16 +180,17 @@ build() {
 	log "kernel $kver ready: $KOUT/$KIMAGE"
 }
 
-# The VM runner's self-test module (tests/vm/selftest), built outside the
-# checkout and installed next to the kernel's own modules.
-build_selftest() {
-	local kver=$1 dir=$KTREE/selftest
+# The module that provokes kernel reports for the VM runner's own tests
+# (tests/vm/provoke), built outside the checkout and installed next to the
+# kernel's own modules.
+build_provoke_module() {
+	local kver=$1 dir=$KTREE/provoke
 	rsync -rc --delete --exclude '*.o' --exclude '*.ko' --exclude '.*' \
 		--exclude '*.mod*' --exclude Module.symvers --exclude modules.order \
-		"$VB2HEAP_TOP/tests/vm/selftest/" "$dir/"
+		"$VB2HEAP_TOP/tests/vm/provoke/" "$dir/"
 	make -s -C "$KSRC" O="$KOUT" M="$dir" modules
-	if [ ! -f "$KMODROOT/lib/modules/$kver/updates/vb2heap-selftest.ko" ] ||
-		[ "$dir/vb2heap-selftest.ko" -nt "$KMODROOT/lib/modules/$kver/updates/vb2heap-selftest.ko" ]; then
+	if [ ! -f "$KMODROOT/lib/modules/$kver/updates/vb2heap-provoke.ko" ] ||
+		[ "$dir/vb2heap-provoke.ko" -nt "$KMODROOT/lib/modules/$kver/updates/vb2heap-provoke.ko" ]; then
 		make -s -C "$KSRC" O="$KOUT" M="$dir" INSTALL_MOD_PATH="$KMODROOT" \
 			INSTALL_MOD_DIR=updates INSTALL_MOD_STRIP=1 DEPMOD=/sbin/depmod modules_install
 	fi

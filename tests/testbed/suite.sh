@@ -9,7 +9,7 @@
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
 
-find_heaps selftest || exit 1
+find_heaps testbed || exit 1
 # The load, five configurations the helpers must refuse, one they must
 # take, the unload; the static key flips.
 ktap_plan 9
@@ -20,17 +20,17 @@ negate() { ! "$@"; }
 refuses() {
 	local name=$1
 	shift
-	check "selftest/$name" negate "$@"
+	check "testbed/$name" negate "$@"
 }
 
-check selftest/modprobe load_drivers "vim2m heap=system" \
+check testbed/modprobe load_drivers "vim2m heap=system" \
 	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 refuses vim2m-other-heap drivers_took "vim2m heap=$CMA_HEAP"
 refuses vim2m-stock drivers_took vim2m
 refuses already-loaded modprobe --first-time vim2m heap="$CMA_HEAP"
 # vivid keeps a selection: the parameter still names the CMA heap, but the
 # queue allocates from system.
-check selftest/vivid-select-system \
+check testbed/vivid-select-system \
 	"$BUILD/userspace/v4l2-heap" -d "$(node_named vivid-000-vid-cap)" --set-heap cap=system
 refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=$CMA_HEAP"
 
@@ -38,6 +38,6 @@ refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=$CMA_HEAP"
 exec 7<"$(node_named vim2m)"
 refuses busy-driver-kept load_drivers "vim2m heap=$CMA_HEAP"
 exec 7<&-
-check selftest/unload unload_drivers
+check testbed/unload unload_drivers
 
-check selftest/static-key-flips tests/vm/flip-static-keys 100
+check testbed/static-key-flips tests/vm/flip-static-keys 100

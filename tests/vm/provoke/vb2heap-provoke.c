@@ -49,7 +49,7 @@ static noinline void provoke_leak(void)
 	}
 }
 
-static int __init vb2heap_selftest_init(void)
+static int __init vb2heap_provoke_init(void)
 {
 	if (!strcmp(provoke, "lockdep"))
 		provoke_lock_inversion();
@@ -59,12 +59,12 @@ static int __init vb2heap_selftest_init(void)
 		return -EINVAL;
 	return 0;
 }
-module_init(vb2heap_selftest_init);
+module_init(vb2heap_provoke_init);
 
-static void __exit vb2heap_selftest_exit(void)
+static void __exit vb2heap_provoke_exit(void)
 {
 }
-module_exit(vb2heap_selftest_exit);
+module_exit(vb2heap_provoke_exit);
 
-MODULE_DESCRIPTION("vb2-heap VM runner self-test: provokes lockdep and kmemleak reports");
+MODULE_DESCRIPTION("Provokes lockdep and kmemleak reports for the vb2-heap VM runner's tests");
 MODULE_LICENSE("GPL");
