@@ -201,23 +201,26 @@ lane() {
 		name=camera/$label/$cam/lc-compliance
 		log=$VB2HEAP_LOGDIR/${name//\//-}.log
 		before=$(cma_allocated)
-		lc-compliance -c "$id" -f "$LC_FILTER" >"$log" 2>&1
+		status=0
+		lc-compliance -c "$id" -f "$LC_FILTER" >"$log" 2>&1 || status=$?
 		check "$name/memory" came_from "$heap" "$before" $((BUFFERS * $(pages $((1920 * 1080 * 3)))))
 		if [ "$label" = stock ]; then
-			judge_lc "$name" "$log"
+			judge_lc "$name" "$status" "$log"
 		else
-			judge_lc "$name" "$log" "$VB2HEAP_LOGDIR/camera-stock-$cam-lc-compliance.log"
+			judge_lc "$name" "$status" "$log" "$VB2HEAP_LOGDIR/camera-stock-$cam-lc-compliance.log"
 		fi
 	done
 }
 
-# judge_lc NAME LOG [STOCK-LOG]: a result from tests/camera/lc-compare.
+# judge_lc NAME STATUS LOG [STOCK-LOG]: a result from tests/camera/lc-compare;
+# a failure names lc-compliance's exit status too, so that a crash on CI
+# (134 for an abort, 139 for a segfault) is told from a failed test.
 judge_lc() {
 	local out
-	if out=$(tests/camera/lc-compare "$2" "$LC_BASELINE" ${3:+"$3"}); then
+	if out=$(tests/camera/lc-compare "$3" "$LC_BASELINE" ${4:+"$4"}); then
 		result PASS "$1" "$out"
 	else
-		result FAIL "$1" "$out; log: $2"
+		result FAIL "$1" "$out; exit status $2; log: $3"
 	fi
 }
 

@@ -71,7 +71,9 @@ log lost "S.Capture/Raw_5 FAILED" "S.Capture/Raw_8 SKIPPED" "S.Capture/Raw_1 SKI
 log fewer "S.Capture/Raw_5 FAILED" "S.Capture/Raw_8 OK"
 log other "S.Capture/Raw_5 FAILED" "S.Capture/Raw_8 OK" "S.Capture/Raw_2 SKIPPED"
 log unfinished "S.Capture/Raw_8 OK"
-sed -i '/ran\./d' "$tmp/unfinished.log"
+# A run that aborted inside its test: libcamera's Fatal log, coloured.
+sed -i '/^\[ RUN/q' "$tmp/unfinished.log"
+printf '\033[1;31mFATAL\033[1;37m Request \033[0mwrong state\n\n' >>"$tmp/unfinished.log"
 log no-verdict "S.Capture/Raw_8 OK" "S.Capture/Raw_13 OK"
 sed -i '/Raw_13 (/d' "$tmp/no-verdict.log"
 
@@ -83,7 +85,7 @@ expect new-failure-alone 1 'not in the baseline' new-failure
 expect passed-now-skipped 1 'worse than stock: S.Capture/Raw_8 \(SKIPPED, stock OK\)' lost stock
 expect fewer-tests 1 'not the stock run.s tests: S.Capture/Raw_1' fewer stock
 expect other-tests 1 'not the stock run.s tests' other stock
-expect unfinished 1 'did not finish' unfinished
+expect unfinished 1 'did not finish; its last line: FATAL Request wrong state$' unfinished
 expect verdict-missing 1 '2 tests ran but 1 have a verdict' no-verdict
 
 [ $failures = 0 ]
