@@ -1,24 +1,24 @@
 #!/bin/bash
 # Build a test kernel of kernel/VERSION (KERNEL=<name>, default the primary
 # one) for ARCH (default x86_64): unpack its pinned Debian source package into
-# the cache, apply kernel/patches/<name>/series, make kernel/vb2-heap part of
-# the tree, merge kernel/configs/*.config and build the image and modules.
+# the cache, apply its series (Documentation/project/kernel-series.md),
+# merge kernel/configs/*.config and build the image and modules.
 # VARIANT=<name> (scripts/paths.sh) builds the same tree in its own output
 # directory with kernel/configs/<name>/*.config merged over those fragments.
 #
 # Every step is keyed on the content of its inputs, so an unchanged tree
-# rebuilds nothing and a changed patch, fragment or vb2-heap file rebuilds
-# only what depends on it.
+# rebuilds nothing and a changed patch, fragment or file of kernel/tree/
+# rebuilds only what depends on it. A tree holding work that was not
+# exported is never reset: the build refuses and says what to do.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
+. "$(dirname "$0")/lib.sh"
 
 JOBS=${JOBS:-$(nproc)}
 # Set but empty, so setlocalversion does not append "+" for the git tree.
 export LOCALVERSION=
 
-die() { echo "kernel/build.sh: $*" >&2; exit 1; }
 log() { echo ">>> $*"; }
-git_k() { git -C "$KSRC" -c user.name=vb2-heap -c user.email=vb2-heap@localhost "$@"; }
 hash_files() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 unpack_source() {
@@ -39,53 +39,126 @@ unpack_source() {
 # git reset only rewrites files whose content differs, so files the old and
 # new series do not touch keep their timestamps and their objects.
 apply_patches() {
-	local stamp=$KSRC/.git/vb2heap-patches want line
+	local stamp=$KSRC/.git/vb2heap-patches want
 	want=$(series_hash)
-	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && return
-	log "applying kernel/patches/$KERNEL/series ($(series_lines | wc -l) patches)"
+	series_applied "$want" && return
+	refuse_to_lose_work
 	git_k am --abort >/dev/null 2>&1 || true
 	git_k reset -q --hard base
 	git_k clean -q -fd -e /.git
+	# Half applied, the tree holds nothing to keep: a failed apply must
+	# not make the next one refuse.
+	git_k update-ref -d "$APPLIED"
 	rm -f "$stamp"
-	while read -r line; do
-		# shellcheck disable=SC2086 # a patch and its additions
-		apply_patch $line
-	done < <(series_lines)
+	if is_backport; then
+		apply_backport
+	else
+		log "applying kernel/patches/$KERNEL/series ($(series_lines | wc -l) patches)"
+		apply_mainline
+	fi
+	git_k update-ref "$APPLIED" HEAD
 	echo "$want" >"$stamp"
 }
 
-# apply_patch PATCH [ADDITION...]: git am PATCH, then add to its commit
-# what the series line names after it, so that the commit is the patch
-# as posted.
-apply_patch() {
-	local patch=$KPATCHES/$1 word
-	shift
-	[ -f "$patch" ] || die "series lists missing patch ${patch##*/}"
-	git_k am -q --whitespace=error-all "$patch" ||
-		die "patch ${patch##*/} does not apply"
-	[ $# = 0 ] && return
-	for word; do
-		case $word in
-		+vb2-heap) add_vb2_heap ;;
-		+*)
-			[ -f "$VB2HEAP_TOP/${word#+}" ] || die "series adds missing file ${word#+}"
-			install -D -m 644 "$VB2HEAP_TOP/${word#+}" "$KSRC/${word#+}" ;;
-		%*)
-			git_k apply --whitespace=error-all "$KPATCHES/${word#%}" ||
-				die "${word#%} does not apply on top of ${patch##*/}" ;;
-		*) die "series: unknown addition '$word' after ${patch##*/}" ;;
-		esac
-	done
-	git_k add -A -f
-	git_k commit -q --amend --no-edit
+# series_applied HASH: whether the tree is the pinned source with the
+# series of that hash applied.
+series_applied() {
+	[ -f "$KSRC/.git/vb2heap-base" ] && [ "$(<"$KSRC/.git/vb2heap-base")" = "$KERNEL_VERSION" ] &&
+		[ -f "$KSRC/.git/vb2heap-patches" ] && [ "$(<"$KSRC/.git/vb2heap-patches")" = "$1" ]
 }
 
-# The allocator's sources live in kernel/vb2-heap/.
-add_vb2_heap() {
-	local src dst
-	while read -r src dst; do
-		cp "$src" "$KSRC/$dst"
-	done < <(vb2_heap_files)
+# refuse_to_lose_work: dies when the tree holds commits or edits that were
+# not exported since the series was last applied or exported.
+refuse_to_lose_work() {
+	local applied gitdir unexported changes
+	applied=$(git_k rev-parse -q --verify "$APPLIED") || return 0
+	gitdir=$(git_k rev-parse --absolute-git-dir)
+	unexported=$(git_k rev-list --count "$applied..HEAD")
+	changes=$(git_k status --porcelain | wc -l)
+	[ "$unexported" = 0 ] && [ "$changes" = 0 ] && [ "$(git_k rev-parse HEAD)" = "$applied" ] &&
+		[ ! -d "$gitdir/rebase-merge" ] && [ ! -d "$gitdir/rebase-apply" ] && return
+	die "the series changed, but $KSRC has work it does not have" \
+		"($unexported commits not exported, $changes files changed, or a rebase or" \
+		"git am under way). Export it (KERNEL=$KERNEL kernel/export-patches.sh) and" \
+		"merge it with the change, or drop it (git -C $KSRC reset --hard $APPLIED)," \
+		"then build again."
+}
+
+apply_mainline() {
+	local patch paths
+	while read -r patch paths; do
+		[ -f "$KPATCHES/$patch" ] || die "series lists missing patch $patch"
+		git_k am -q --whitespace=error-all "$KPATCHES/$patch" ||
+			die "patch $patch does not apply"
+		[ -n "$paths" ] || continue
+		# shellcheck disable=SC2086 # the files the patch creates
+		add_files "$patch" ${paths//+/}
+		git_k add -f -- ${paths//+/}
+		git_k commit -q --amend --no-edit
+	done < <(series_lines)
+}
+
+# add_files PATCH PATH...: puts the PATHs of kernel/tree/ into the tree as
+# they are when PATCH creates them: the changes later patches of the series
+# make to them are taken off again, last patch first, so that those patches
+# apply on top.
+add_files() {
+	local patch=$1 tmp later path
+	shift
+	tmp=$(mktemp -d)
+	for path; do
+		[ -f "$KFILES/$path" ] || die "series adds missing file kernel/tree/$path"
+		install -D -m 644 "$KFILES/$path" "$tmp/$path"
+	done
+	for later in $(series_lines | awk -v p="$patch" 'after { print $1 } $1 == p { after = 1 }' | tac); do
+		for path; do
+			grep -qxF "+++ b/$path" "$KPATCHES/$later" || continue
+			(cd "$tmp" && git apply -R --include="$path" "$KPATCHES/$later") ||
+				die "$later does not come off kernel/tree/$path: edit the file" \
+					"and that patch together (kernel/export-patches.sh does)"
+		done
+	done
+	for path; do
+		install -D -m 644 "$tmp/$path" "$KSRC/$path"
+	done
+	rm -rf "$tmp"
+}
+
+# apply_backport: the prerequisites of kernel/patches/<KERNEL>/series, then
+# the mainline series as the primary kernel's tree has it, each patch
+# applied with a three-way merge (git am -3) and the fixup of
+# kernel/patches/<KERNEL>/fixups/ that adapts it folded into its commit.
+# Where the merge leaves conflicts, the fixup is their reviewed resolution
+# (it applies to the files with their conflict markers); a conflict
+# without one stops the build rather than be resolved by nobody.
+apply_backport() {
+	local dir=$VB2HEAP_CACHE/linux-$KERNEL/mainline patch names fixup i
+	log "applying kernel/patches/$KERNEL/series ($(series_lines | wc -l) prerequisites)"
+	while read -r patch; do
+		git_k am -q --whitespace=error-all "$KPATCHES/$patch" ||
+			die "prerequisite $patch does not apply"
+	done < <(series_lines | cut -d' ' -f1)
+	mapfile -t names < <(series_lines "$MAINLINE_PATCHES" | cut -d' ' -f1)
+	for fixup in "$KPATCHES"/fixups/*.patch; do
+		[ -f "$fixup" ] || continue
+		printf '%s\n' "${names[@]}" | grep -q -- "^[0-9]*-${fixup##*/}$" ||
+			die "fixups/${fixup##*/} adapts no patch of the $PRIMARY_KERNEL series"
+	done
+	KERNEL=$PRIMARY_KERNEL "$VB2HEAP_TOP/kernel/build.sh" --apply-only
+	mainline_patches "$MAINLINE_SRC" "$dir"
+	log "applying the $PRIMARY_KERNEL series with a three-way merge"
+	i=0
+	for patch in "$dir"/*.patch; do
+		fixup=$KPATCHES/fixups/$(fixup_name "${names[i]}")
+		[ -f "$fixup" ] || fixup=
+		merge_mainline_patch "$patch" "$fixup" ||
+			die "mainline patch ${names[i]} conflicts on $KERNEL and" \
+				"fixups/$(fixup_name "${names[i]}") does not resolve it;" \
+				"see $dir/am.log and Documentation/project/kernel-series.md"
+		i=$((i + 1))
+	done
+	[ "$i" = ${#names[@]} ] ||
+		die "the $PRIMARY_KERNEL tree has $i commits, its series ${#names[@]} patches"
 }
 
 # Fragments are merged on a defconfig base; an option a fragment asks for but
@@ -200,9 +273,15 @@ build_provoke_module() {
 # sharing the cache) would write the same objects at once and leave
 # truncated ones behind. The source tree is locked exclusively while it is
 # unpacked and patched, and shared while trees of other architectures and
-# variants build from it; each output tree has a lock of its own.
+# variants build from it; each output tree has a lock of its own. A
+# backport's build, which only reads the primary kernel's applied series
+# (--apply-only), waits for no more than the applying.
 mkdir -p "$VB2HEAP_CACHE"
 exec 8>"$VB2HEAP_CACHE/linux-$KERNEL.lock"
+if [ "${1:-}" = --apply-only ]; then
+	flock -s 8
+	series_applied "$(series_hash)" && exit 0
+fi
 flock 8
 unpack_source
 apply_patches

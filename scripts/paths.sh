@@ -58,46 +58,63 @@ kernel_release() {
 	cat "$KOUT/include/config/kernel.release"
 }
 
-# The lines of $KPATCHES/series without comments: a patch, then what is
-# added to its commit (+vb2-heap, +<path>, %<diff>; see the series file).
+# The primary kernel's series is the one everybody edits, the mainline
+# series; the other kernels of kernel/VERSION are backports made from it
+# (kernel/build.sh): their kernel/patches/<name>/ holds only the
+# prerequisites (series) and the fixups (fixups/) the backport needs.
+PRIMARY_KERNEL=$(kernel_matrix | awk 'NR == 1 { print $1 }')
+MAINLINE_PATCHES=$VB2HEAP_TOP/kernel/patches/$PRIMARY_KERNEL
+# The files the mainline series creates, at their paths in the kernel tree.
+KFILES=$VB2HEAP_TOP/kernel/tree
+
+is_backport() {
+	[ "$KERNEL" != "$PRIMARY_KERNEL" ]
+}
+
+# series_lines [DIR]: the lines of DIR/series (default $KPATCHES) without
+# comments: a patch, then for the mainline series the files of $KFILES it
+# creates (+<path>).
 series_lines() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$KPATCHES/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${1:-$KPATCHES}/series"
 }
 
-# The patches $KPATCHES/series lists, in order, as absolute paths.
+# series_patches [DIR]: the patches DIR/series lists, in order, as
+# absolute paths.
 series_patches() {
-	series_lines | awk -v dir="$KPATCHES" '{ print dir "/" $1 }'
+	local dir=${1:-$KPATCHES}
+	series_lines "$dir" | awk -v dir="$dir" '{ print dir "/" $1 }'
 }
 
-# vb2_heap_files: "SOURCE TREE-PATH" for each file of the allocator, from
-# kernel/vb2-heap/ to where the series' allocator patch puts it.
-vb2_heap_files() {
-	local f
-	for f in "$VB2HEAP_TOP"/kernel/vb2-heap/*.c; do
-		echo "$f drivers/media/common/videobuf2/${f##*/}"
-	done
-	for f in "$VB2HEAP_TOP"/kernel/vb2-heap/include/media/*.h; do
-		echo "$f include/media/${f##*/}"
-	done
+# series_files: the tree paths of the files of $KFILES the mainline series
+# creates, in the order it creates them.
+series_files() {
+	series_lines "$MAINLINE_PATCHES" | cut -s -d' ' -f2- | tr ' ' '\n' | sed -n 's/^+//p'
 }
 
-# The project's files the series adds to its commits, as absolute paths.
-series_inputs() {
-	local word
-	for word in $(series_lines | cut -s -d' ' -f2-); do
-		case $word in
-		+vb2-heap) vb2_heap_files | cut -d' ' -f1 ;;
-		+*) echo "$VB2HEAP_TOP/${word#+}" ;;
-		%*) echo "$KPATCHES/${word#%}" ;;
-		esac
-	done
+# fixup_name PATCH: the name a backport's fixup of mainline patch PATCH
+# has in fixups/: the patch's file name without its number, so that
+# renumbering the mainline series keeps the fixup.
+fixup_name() {
+	local name=${1##*/}
+	echo "${name#[0-9][0-9][0-9][0-9]-}"
 }
 
-# What the patched tree is keyed on: the series, every patch it lists and
-# every file it adds.
+# What KERNEL's patched tree is keyed on: the mainline series, every patch
+# it lists and every file it creates; for a backport also its own series,
+# prerequisites and fixups.
 series_hash() {
-	{ series_patches; series_inputs; } | xargs -r cat "$KPATCHES/series" |
-		sha256sum | cut -d' ' -f1
+	{
+		cat "$MAINLINE_PATCHES/series"
+		series_patches "$MAINLINE_PATCHES" | xargs -r cat
+		series_files | (cd "$KFILES" && xargs -r cat)
+		if is_backport; then
+			cat "$KPATCHES/series"
+			series_patches | xargs -r cat
+			for f in "$KPATCHES"/fixups/*.patch; do
+				[ -f "$f" ] && echo "${f##*/}" && cat "$f"
+			done
+		fi
+	} | sha256sum | cut -d' ' -f1
 }
 
 # The QEMU the VMs run on (tests/vm/QEMU, tests/vm/fetch-qemu.sh): Debian

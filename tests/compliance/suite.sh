@@ -148,7 +148,7 @@ lane() {
 # device that reads them while the device under test writes them. A second
 # writer's permanent mapping (an exporting capture queue) trips DMA-API
 # debug's overlap check, see "Known limitations" in
-# Documentation/driver-api/media/vb2-dma-heap.rst.
+# kernel/tree/Documentation/driver-api/media/vb2-dma-heap.rst.
 exporter() {
 	local dev
 	dev=$(node_named "$(printf 'vivid-%03d-vid-out' "$1")") &&

@@ -1,10 +1,12 @@
 #!/bin/bash
-# Host test: every reStructuredText file under Documentation/ must parse
-# with docutils without a single warning or error. Sphinx is not needed:
-# the Sphinx-only directives and roles the kernel uses (kernel-doc, toctree,
-# :c:func: ...) are registered as no-ops before parsing.
+# Host test: every reStructuredText file of the project (the kernel pages
+# under kernel/tree/) must parse with docutils without a single warning or
+# error. Sphinx is not needed: the Sphinx-only directives and roles the
+# kernel uses (kernel-doc, toctree, :c:func: ...) are registered as no-ops
+# before parsing.
 #
-#   tests/docs/test-rst.sh [FILE...]    default: Documentation/**/*.rst
+#   tests/docs/test-rst.sh [FILE...]    default: the .rst files under
+#                                       Documentation/ and kernel/tree/
 #
 # Prints "ok FILE" or "not ok FILE: message" per file; exits 1 if any file
 # is not ok, 2 if docutils is missing.
@@ -23,9 +25,9 @@ if ! python3 -c 'import docutils' 2>/dev/null; then
 fi
 
 if [ ${#files[@]} = 0 ]; then
-	mapfile -t files < <(find Documentation -name '*.rst' | sort)
+	mapfile -t files < <(find Documentation kernel/tree/Documentation -name '*.rst' | sort)
 	if [ ${#files[@]} = 0 ]; then
-		echo "not ok: no .rst files under Documentation/" >&2
+		echo "not ok: no .rst files under kernel/tree/" >&2
 		exit 1
 	fi
 fi

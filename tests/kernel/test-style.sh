@@ -35,11 +35,12 @@ drop_allowed() {
 }
 
 # KTAP: a test per kernel's series, with a subtest per patch, known once
-# kernel/series.sh wrote them; one per source file; three kernel-doc runs.
+# kernel/series.sh wrote them; one per C file the series creates; two
+# kernel-doc runs.
 kernels=$(kernel_matrix | awk '{ print $1 }')
-sources=(kernel/vb2-heap/*.c kernel/vb2-heap/include/media/*.h)
+mapfile -t sources < <(find kernel/tree -name '*.[ch]' | sort)
 echo "KTAP version 1"
-echo "1..$(($(wc -w <<<"$kernels") + ${#sources[@]} + 3))"
+echo "1..$(($(wc -w <<<"$kernels") + ${#sources[@]} + 2))"
 n=0
 
 # The series as posted: the patches with the files the project adds to
@@ -76,11 +77,11 @@ for f in "${sources[@]}"; do
 	judge $n "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
 done
 
-judge $((n + 1)) "kernel-doc kernel/vb2-heap" "$("$KSRC/scripts/kernel-doc" -none -Wall \
-	kernel/vb2-heap/videobuf2-dma-heap.c kernel/vb2-heap/include/media/videobuf2-dma-heap.h 2>&1)"
+# Everything that exports symbols: the allocator and the heap policy, which
+# the series creates, and the heaps' core, which it extends.
+judge $((n + 1)) "kernel-doc kernel/tree" "$(cd kernel/tree && "$KSRC/scripts/kernel-doc" -none -Wall \
+	drivers/media/common/videobuf2/videobuf2-{dma-heap,heap}.c include/media/videobuf2-{dma-heap,heap}.h 2>&1)"
 judge $((n + 2)) "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
 	drivers/dma-buf/dma-heap.c include/linux/dma-heap.h 2>&1)"
-judge $((n + 3)) "kernel-doc videobuf2-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
-	drivers/media/common/videobuf2/videobuf2-heap.c include/media/videobuf2-heap.h 2>&1)"
 
 exit $((failures > 0))
