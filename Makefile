@@ -23,12 +23,16 @@ kernel: deps
 	@kernel/build.sh
 
 # The postable series with its cover letter, in build/series/<kernel>/;
-# series-check also applies it patch by patch and builds after each one.
+# series-check also applies it patch by patch and builds after each one,
+# for every kernel of the matrix (kernel/series.sh).
 series: kernel
 	@kernel/series.sh
 
-series-check: kernel
-	@kernel/series.sh --check
+series-check: deps
+	@for k in $(KERNELS); do \
+		$(MAKE) --no-print-directory KERNEL=$$k kernel && \
+		KERNEL=$$k kernel/series.sh --check || exit 1; \
+	done
 
 rootfs: deps
 	@tests/vm/mkrootfs.sh

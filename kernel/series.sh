@@ -1,18 +1,24 @@
 #!/bin/bash
 # Write the postable series of KERNEL (default the primary kernel) to
-# build/series/<KERNEL>/: the patches of kernel/patches/<KERNEL>/series as
-# commits of the patched tree, with the files they add from the project,
-# and a cover letter made from kernel/patches/<KERNEL>/cover-letter (its
-# first line is the subject).
+# build/series/<KERNEL>/: the commits of its patched tree (kernel/build.sh)
+# as patches, and a cover letter made from kernel/patches/<KERNEL>/cover-letter
+# (its first line is the subject).
 #
 #   kernel/series.sh [--check]
 #
-# --check then proves the series bisectable: it applies the written
-# patches one by one with git am to the pristine base, in a worktree of
-# its own, and after each one builds every directory that holds a C file
-# the series has touched so far, with the configuration of the test
-# kernel: what that configuration builds there must build without a
-# warning.
+# --check then builds what maintainers and their build robots build: it
+# applies the written patches one by one with git am to the pristine base,
+# in a worktree of its own, and after each one builds, with warnings as
+# errors,
+#   - every directory holding a C file the series has touched so far, with
+#     the test kernel's configuration;
+#   - the whole kernel with that configuration and every tristate the
+#     series touches as a module (MODULES below), so that modpost finds a
+#     symbol a module uses but nobody exports;
+#   - those directories for arm64 with Debian's cross compiler, on arm64's
+#     defconfig and the test kernel's fragments;
+# and after the last one the documentation directories the series touches
+# with the kernel's own Sphinx setup (make htmldocs), warnings as errors.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 
@@ -44,12 +50,76 @@ PY
 	echo "wrote $(find "$out" -name '*.patch' | wc -l) files to ${out#"$VB2HEAP_TOP"/}/"
 }
 
+# The tristates the series touches that the test kernel builds in: the
+# modules build makes them modules, and what depends on them with them.
+MODULES=(MEDIA_SUPPORT VIDEO_DEV DMABUF_HEAPS_SYSTEM DMABUF_HEAPS_CMA)
+ARM64=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+
+# build WHAT OUT MAKE-ARGS...: make in the worktree with O=OUT; fails the
+# check, with the log, on an error or a warning (the test kernel builds
+# with -Werror; modpost and Sphinx only warn).
+build() {
+	local what=$1 bout=$2
+	shift 2
+	if ! make -s -C "$wt" O="$bout" -j"$(nproc)" "$@" >"$bout/make.log" 2>&1 ||
+		grep -qi 'warning:' "$bout/make.log"; then
+		cat "$bout/make.log" >&2
+		die "$what does not build cleanly after ${patch##*/}"
+	fi
+}
+
+# configure OUT CONFIG MAKE-ARGS...: OUT/.config from CONFIG for this
+# patch's tree: options a later patch adds are unknown until then, so each
+# patch starts from the configuration of the whole series.
+configure() {
+	local bout=$1 config=$2
+	shift 2
+	mkdir -p "$bout"
+	cp "$config" "$bout/.config"
+	make -s -C "$wt" O="$bout" "$@" olddefconfig >/dev/null
+}
+
+# whole_series_configs DIR: the configurations of the modules and the arm64
+# builds, made on the fully patched tree: DIR/modules.config and
+# DIR/arm64.config.
+whole_series_configs() {
+	local dir=$1 sym
+	mkdir -p "$dir/modules" "$dir/arm64"
+	cp "$KOUT/.config" "$dir/modules/.config"
+	for sym in "${MODULES[@]}"; do
+		is_tristate "$sym" &&
+			"$KSRC/scripts/config" --file "$dir/modules/.config" --module "$sym"
+	done
+	make -s -C "$KSRC" O="$dir/modules" olddefconfig >/dev/null
+	for sym in "${MODULES[@]}"; do
+		! is_tristate "$sym" || grep -qx "CONFIG_$sym=m" "$dir/modules/.config" ||
+			die "the modules build cannot make CONFIG_$sym a module"
+	done
+	cp "$dir/modules/.config" "$dir/modules.config"
+	make -s -C "$KSRC" O="$dir/arm64" "${ARM64[@]}" defconfig >/dev/null
+	(cd "$KSRC" && scripts/kconfig/merge_config.sh -m -O "$dir/arm64" \
+		"$dir/arm64/.config" "$VB2HEAP_TOP"/kernel/configs/*.config >/dev/null)
+	make -s -C "$KSRC" O="$dir/arm64" "${ARM64[@]}" olddefconfig >/dev/null
+	cp "$dir/arm64/.config" "$dir/arm64.config"
+	rm -rf "$dir/modules" "$dir/arm64"
+}
+
+# is_tristate SYMBOL: whether this kernel declares SYMBOL tristate (6.12
+# has bool heaps).
+is_tristate() {
+	grep -rh -A2 --include='Kconfig*' -x "config $1" "$KSRC" | grep -qw tristate
+}
+
 check_series() {
 	local wt=$VB2HEAP_CACHE/linux-$KERNEL/series-check
 	local bout=$KTREE/series-check config=$KOUT/.config
-	local patch f targets
-	local -A dirs=()
+	local mout=$VB2HEAP_CACHE/linux-$KERNEL/series-check-modules
+	local aout=$VB2HEAP_CACHE/linux-$KERNEL/series-check-arm64
+	local patch f targets start
+	local -A dirs=() docs=()
 	[ -f "$config" ] || die "no kernel configuration at $config; run 'make kernel'"
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "no aarch64-linux-gnu-gcc; run 'make deps'"
 	if [ ! -e "$wt/.git" ]; then
 		git -C "$KSRC" worktree prune
 		git -C "$KSRC" worktree add -q --detach "$wt" base
@@ -57,31 +127,69 @@ check_series() {
 	git -C "$wt" am --abort >/dev/null 2>&1 || true
 	git -C "$wt" reset -q --hard base
 	git -C "$wt" clean -q -fdx
-	mkdir -p "$bout"
+	whole_series_configs "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs"
+	mkdir -p "$bout" "$mout" "$aout"
 	for patch in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ "${patch##*/}" = 0000-cover-letter.patch ] && continue
+		start=$SECONDS
 		git -C "$wt" -c user.name=vb2-heap -c user.email=vb2-heap@localhost \
 			am -q "$patch" || die "${patch##*/} does not apply"
 		while read -r f; do
-			[ -f "$wt/$f" ] && dirs[${f%/*}/]=1
-		done < <(git -C "$wt" diff --name-only HEAD~1 HEAD -- '*.c')
-		# Options a later patch adds are unknown until then: start from
-		# the test kernel's full configuration every time.
-		cp "$config" "$bout/.config"
-		make -s -C "$wt" O="$bout" olddefconfig >/dev/null
+			case $f in
+			*.c) [ -f "$wt/$f" ] && dirs[${f%/*}/]=1 ;;
+			Documentation/*.rst | Documentation/*.exceptions) docs[$(sphinx_dir "$f")]=1 ;;
+			esac
+		done < <(git -C "$wt" diff --name-only HEAD~1 HEAD)
+		configure "$mout" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/modules.config"
+		build "the kernel with the series' tristates as modules" "$mout" vmlinux modules
 		targets=("${!dirs[@]}")
 		if [ ${#targets[@]} = 0 ]; then
-			echo "ok ${patch##*/}: applies (no C file touched yet)"
+			echo "ok ${patch##*/}: modules build links, no C file touched yet ($((SECONDS - start)) s)"
 			continue
 		fi
-		# Warnings count: the test kernel builds with -Werror too.
-		if ! make -s -C "$wt" O="$bout" -j"$(nproc)" "${targets[@]}" >"$bout/make.log" 2>&1 ||
-			grep -q 'warning:' "$bout/make.log"; then
-			cat "$bout/make.log" >&2
-			die "the tree does not build cleanly after ${patch##*/}"
-		fi
-		echo "ok ${patch##*/}: builds (${targets[*]})"
+		configure "$bout" "$config"
+		build "the test configuration" "$bout" "${targets[@]}"
+		configure "$aout" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/arm64.config" "${ARM64[@]}"
+		build "arm64" "$aout" "${ARM64[@]}" "${targets[@]}"
+		echo "ok ${patch##*/}: builds (${targets[*]}), as modules and for arm64 ($((SECONDS - start)) s)"
 	done
+	check_docs "${!docs[@]}"
+}
+
+# sphinx_dir FILE: the directory of Documentation/ whose Sphinx build
+# renders FILE: its second level where that has an index, else its first.
+sphinx_dir() {
+	local rel=${1#Documentation/} two
+	two=$(cut -d/ -f1-2 <<<"$rel")
+	if [ -f "$wt/Documentation/$two/index.rst" ]; then
+		echo "$two"
+	else
+		echo "${rel%%/*}"
+	fi
+}
+
+# check_docs DIR...: make htmldocs of the DIRs. Each DIR is a Sphinx
+# project of its own, so a reference to a label another of them defines is
+# left unresolved there and counts for nothing; any other warning in a
+# file the series touches fails the check.
+check_docs() {
+	local dout=$VB2HEAP_CACHE/linux-$KERNEL/series-check-docs touched labels warnings
+	[ $# = 0 ] && return
+	mkdir -p "$dout"
+	make -s -C "$wt" O="$dout" SPHINXDIRS="$*" htmldocs >"$dout/make.log" 2>&1 || {
+		cat "$dout/make.log" >&2
+		die "make htmldocs of $* fails"
+	}
+	touched=$(git -C "$wt" diff --name-only base HEAD)
+	labels=$(cd "$wt/Documentation" && grep -rhoE '^\.\. _[^:]+:' "$@" | sed -E 's/^\.\. _(.*):$/\1/' | tr 'A-Z' 'a-z')
+	warnings=$(grep -E 'WARNING|ERROR' "$dout/make.log" | sed "s|^$wt/||" |
+		grep -F -f <(echo "$touched") |
+		grep -vF -f <(sed "s/.*/undefined label: '&'/" <<<"$labels") || true)
+	if [ -n "$warnings" ]; then
+		echo "$warnings" >&2
+		die "the documentation the series touches has Sphinx warnings"
+	fi
+	echo "ok htmldocs of $*: no warning in the series' files"
 }
 
 write_series

@@ -9,7 +9,12 @@ set -euo pipefail
 PACKAGES=(
 	build-essential bc bison flex libssl-dev libelf-dev cpio kmod
 	rsync xz-utils git ca-certificates python3 python3-docutils debootstrap
-	qemu-system-x86 gcc-multilib libcmocka-dev pkg-config
+	qemu-system-x86 libcmocka-dev pkg-config
+	# 32-bit test programs (gcc -m32): what gcc-multilib would bring, which
+	# Debian does not let stand beside a cross compiler
+	lib32gcc-12-dev libc6-dev-i386
+	# make series-check: the arm64 build and the kernel's documentation
+	gcc-aarch64-linux-gnu python3-sphinx python3-yaml
 	meson ninja-build libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
 	gnuplot-nox
 )
