@@ -93,6 +93,7 @@ apply_mainline() {
 		[ -n "$paths" ] || continue
 		# shellcheck disable=SC2086 # the files the patch creates
 		add_files "$patch" ${paths//+/}
+		# shellcheck disable=SC2086
 		git_k add -f -- ${paths//+/}
 		git_k commit -q --amend --no-edit
 	done < <(series_lines)
@@ -152,8 +153,9 @@ apply_backport() {
 		fixup=$KPATCHES/fixups/$(fixup_name "${names[i]}")
 		[ -f "$fixup" ] || fixup=
 		merge_mainline_patch "$patch" "$fixup" ||
-			die "mainline patch ${names[i]} conflicts on $KERNEL and" \
-				"fixups/$(fixup_name "${names[i]}") does not resolve it;" \
+			die "mainline patch ${names[i]} does not merge into $KERNEL:" \
+				"kernel/patches/$KERNEL/fixups/$(fixup_name "${names[i]}")" \
+				"${fixup:+does not resolve its conflicts}${fixup:-should resolve them};" \
 				"see $dir/am.log and Documentation/project/kernel-series.md"
 		i=$((i + 1))
 	done

@@ -53,7 +53,9 @@ merge_mainline_patch() {
 		git_k add -A -f
 	fi
 	if [ $conflicts = 1 ]; then
-		! git_k grep -q -E '^(<<<<<<<|>>>>>>>) ' -- $(git_k diff --cached --name-only) ||
+		# Markers left behind; git diff --check would take RST's ======= for one.
+		! git_k diff --cached --name-only -z | (cd "$KSRC" &&
+			xargs -0 -r grep -H -E '^(<<<<<<<|>>>>>>>) ') >>"$log" ||
 			{ git_k am --abort; return 1; }
 		git_k am --continue >>"$log" 2>&1 || { git_k am --abort; return 1; }
 	fi

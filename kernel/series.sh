@@ -1,8 +1,9 @@
 #!/bin/bash
 # Write the postable series of KERNEL (default the primary kernel) to
-# build/series/<KERNEL>/: the commits of its patched tree (kernel/build.sh)
-# as patches, and a cover letter made from kernel/patches/<KERNEL>/cover-letter
-# (its first line is the subject).
+# build/series/<KERNEL>/: the commits of its patched tree as the project's
+# series made them (kernel/build.sh; work not exported is left out), and a
+# cover letter made from kernel/patches/<KERNEL>/cover-letter (its first
+# line is the subject).
 #
 #   kernel/series.sh [--check]
 #
@@ -21,9 +22,9 @@
 # with the kernel's own Sphinx setup (make htmldocs), warnings as errors.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
+. "$(dirname "$0")/lib.sh"
 
 out=$VB2HEAP_TOP/build/series/$KERNEL
-die() { echo "kernel/series.sh: $*" >&2; exit 1; }
 
 write_series() {
 	local letter=$KPATCHES/cover-letter cover
@@ -33,7 +34,7 @@ write_series() {
 	git -C "$KSRC" -c user.name="vb2-heap developers" \
 		-c user.email=vb2-heap@lists.example.org \
 		format-patch -q --no-signature --zero-commit --cover-letter \
-		--subject-prefix="PATCH" -o "$out" base..HEAD
+		--subject-prefix="PATCH" -o "$out" "base..$APPLIED"
 	cover=$out/0000-cover-letter.patch
 	python3 - "$cover" "$letter" <<'PY'
 import sys
@@ -107,7 +108,7 @@ whole_series_configs() {
 # is_tristate SYMBOL: whether this kernel declares SYMBOL tristate (6.12
 # has bool heaps).
 is_tristate() {
-	grep -rh -A2 --include='Kconfig*' -x "config $1" "$KSRC" | grep -qw tristate
+	git -C "$KSRC" grep -h -A2 -E "^(menu)?config $1\$" -- '*Kconfig*' | grep -qw tristate
 }
 
 check_series() {

@@ -39,8 +39,8 @@ fixup_files() {
 # check_backport: the subtests of $KERNEL.
 check_backport() {
 	local out budget size mainline names i fixup extra total
-	out=$(kernel/build.sh --apply-only 2>&1)
-	judge 1 applies "$([ $? = 0 ] || echo "$out")" "    "
+	out=$(kernel/build.sh --apply-only 2>&1) && out=
+	judge 1 applies "$out" "    "
 	mapfile -t mainline < <(git -C "$MAINLINE_SRC" rev-list --reverse "base..$APPLIED")
 	mapfile -t names < <(series_lines "$MAINLINE_PATCHES" | cut -d' ' -f1)
 	extra=
