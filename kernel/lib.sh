@@ -10,6 +10,9 @@ git_k() { git -C "$KSRC" -c user.name=vb2-heap -c user.email=vb2-heap@localhost 
 # tree beyond it is work that is nowhere else.
 APPLIED=refs/vb2heap/applied
 
+# The primary kernel's tree, where the mainline series is applied.
+MAINLINE_SRC=$VB2HEAP_CACHE/linux-$PRIMARY_KERNEL/src
+
 # mainline_patches MAIN DIR: the commits of the primary kernel's series
 # (tree MAIN) as patches in DIR, with full blob ids, and the blobs they
 # were made against copied into this tree's repository: what git am -3
@@ -31,9 +34,6 @@ mainline_patches() {
 fixup_note() {
 	sed '/^diff --git /,$d' "$1" | tr -s '\n' ' ' | sed 's/ *$//'
 }
-
-# The primary kernel's tree, where the mainline series is applied.
-MAINLINE_SRC=$VB2HEAP_CACHE/linux-$PRIMARY_KERNEL/src
 
 # merge_mainline_patch PATCH [FIXUP]: commits PATCH, a patch of the mainline
 # series, on top of the tree's HEAD with a three-way merge, and folds FIXUP

@@ -142,7 +142,7 @@ check_series() {
 			esac
 		done < <(git -C "$wt" diff --name-only HEAD~1 HEAD)
 		configure "$mout" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/modules.config"
-		build "the kernel with the series' tristates as modules" "$mout" vmlinux modules
+		build "the kernel with the series' tristates as modules" "$mout" vmlinux_o modules
 		targets=("${!dirs[@]}")
 		if [ ${#targets[@]} = 0 ]; then
 			echo "ok ${patch##*/}: modules build links, no C file touched yet ($((SECONDS - start)) s)"
