@@ -12,19 +12,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . scripts/paths.sh
+. tests/lib/results.sh
 . kernel/lib.sh
 
 failures=0
-# judge N NAME OUTPUT [INDENT]: ok when OUTPUT is empty.
-judge() {
-	if [ -z "$3" ]; then
-		echo "${4:-}ok $1 $2"
-	else
-		sed "s/^/${4:-}# /" <<<"$3"
-		echo "${4:-}not ok $1 $2"
-		failures=$((failures + 1))
-	fi
-}
 
 # changed_files REPO COMMIT: the paths COMMIT changes.
 changed_files() {
@@ -40,7 +31,7 @@ fixup_files() {
 check_backport() {
 	local out budget size mainline names i fixup extra total
 	out=$(kernel/build.sh --apply-only 2>&1) && out=
-	judge 1 applies "$out" "    "
+	ktap_judge 1 applies "$out" "    "
 	mapfile -t mainline < <(git -C "$MAINLINE_SRC" rev-list --reverse "base..$APPLIED")
 	mapfile -t names < <(series_lines "$MAINLINE_PATCHES" | cut -d' ' -f1)
 	extra=
@@ -51,7 +42,7 @@ check_backport() {
 			<(changed_files "$MAINLINE_SRC" "${mainline[i]}" | sort -u))
 		[ -z "$out" ] || extra+="fixups/${fixup##*/} changes what its patch does not: $out"$'\n'
 	done
-	judge 2 fixups "${extra%$'\n'}" "    "
+	ktap_judge 2 fixups "${extra%$'\n'}" "    "
 	budget=$(sed -e 's/#.*//' "$KPATCHES/delta-budget" 2>/dev/null | tr -d '[:space:]')
 	total=$(cat "$KPATCHES"/*.patch "$KPATCHES"/fixups/*.patch 2>/dev/null | wc -l)
 	if [ -z "$budget" ]; then
@@ -61,7 +52,7 @@ check_backport() {
 	else
 		size=
 	fi
-	judge 3 "budget ($total of ${budget:-?} lines)" "$size" "    "
+	ktap_judge 3 "budget ($total of ${budget:-?} lines)" "$size" "    "
 	range_diff "${#mainline[@]}"
 }
 

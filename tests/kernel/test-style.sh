@@ -6,21 +6,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . scripts/paths.sh
+. tests/lib/results.sh
 
 [ -x "$KSRC/scripts/checkpatch.pl" ] || { echo "not ok: no kernel tree at $KSRC"; exit 1; }
-checkpatch=("$KSRC/scripts/checkpatch.pl" --strict --quiet --no-tree --show-types)
+# The Debian source has no git history, so checkpatch can neither find the
+# commits that Fixes: tags name nor check the tags' form: fixes_form does.
+checkpatch=("$KSRC/scripts/checkpatch.pl" --strict --quiet --no-tree --show-types
+	--ignore UNKNOWN_COMMIT_ID)
 failures=0
 
-# judge NUMBER NAME OUTPUT [INDENT]: result NUMBER passes when checkpatch
-# or kernel-doc said nothing.
-judge() {
-	if [ -z "$3" ]; then
-		echo "${4:-}ok $1 $2"
-	else
-		sed "s/^/${4:-}# /" <<<"$3"
-		echo "${4:-}not ok $1 $2"
-		failures=$((failures + 1))
-	fi
+
+# fixes_form PATCH: its Fixes: tags that are not 12 digits of the commit
+# id and its subject, as submitting-patches.rst asks.
+fixes_form() {
+	grep '^Fixes:' "$1" | grep -vE '^Fixes: [0-9a-f]{12} \(".+"\)$' | sed 's/^/malformed: /'
 }
 
 # v4l2's ioctl debug printers continue the line the core starts, so there
@@ -62,8 +61,8 @@ for kernel in $kernels; do
 	p=0 before=$failures
 	for patch in "${patches[@]}"; do
 		p=$((p + 1))
-		judge $p "checkpatch $kernel/${patch##*/}" \
-			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed)" "    "
+		ktap_judge $p "checkpatch $kernel/${patch##*/}" \
+			"$("${checkpatch[@]}" "$patch" 2>&1 | drop_allowed; fixes_form "$patch")" "    "
 	done
 	if [ $failures = "$before" ]; then
 		echo "ok $n series $kernel"
@@ -74,14 +73,14 @@ done
 
 for f in "${sources[@]}"; do
 	n=$((n + 1))
-	judge $n "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
+	ktap_judge $n "checkpatch $f" "$("${checkpatch[@]}" -f "$f" 2>&1)"
 done
 
 # Everything that exports symbols: the allocator and the heap policy, which
 # the series creates, and the heaps' core, which it extends.
-judge $((n + 1)) "kernel-doc kernel/tree" "$(cd kernel/tree && "$KSRC/scripts/kernel-doc" -none -Wall \
+ktap_judge $((n + 1)) "kernel-doc kernel/tree" "$(cd kernel/tree && "$KSRC/scripts/kernel-doc" -none -Wall \
 	drivers/media/common/videobuf2/videobuf2-{dma-heap,heap}.c include/media/videobuf2-{dma-heap,heap}.h 2>&1)"
-judge $((n + 2)) "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
+ktap_judge $((n + 2)) "kernel-doc dma-heap" "$(cd "$KSRC" && scripts/kernel-doc -none -Wall \
 	drivers/dma-buf/dma-heap.c include/linux/dma-heap.h 2>&1)"
 
 exit $((failures > 0))

@@ -108,3 +108,17 @@ each_node() {
 		result PASS "$name" "$n nodes"
 	fi
 }
+
+# ktap_judge NUMBER NAME OUTPUT [INDENT]: for the host tests that print
+# their KTAP on standard output: "ok NUMBER NAME" when OUTPUT, what a
+# checker said, is empty; else OUTPUT as diagnostics and "not ok", counted
+# in the caller's $failures.
+ktap_judge() {
+	if [ -z "$3" ]; then
+		echo "${4:-}ok $1 $2"
+	else
+		sed "s/^/${4:-}# /" <<<"$3"
+		echo "${4:-}not ok $1 $2"
+		failures=$((failures + 1))
+	fi
+}
