@@ -22,8 +22,8 @@ log() { echo ">>> $*"; }
 hash_files() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
 unpack_source() {
-	local version=$KERNEL_VERSION stamp=$KSRC/.git/vb2heap-base tarball
-	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$version" ] && return
+	local version=$KERNEL_VERSION tarball
+	stamp_says "$BASE_STAMP" "$version" && return
 	tarball=$("$VB2HEAP_TOP/kernel/fetch-source.sh")
 	log "unpacking $KERNEL_PACKAGE $version into $KSRC"
 	rm -rf "$KSRC" "$VB2HEAP_CACHE/linux-$KERNEL"
@@ -33,13 +33,13 @@ unpack_source() {
 	git_k add -A -f
 	git_k commit -q -m "Debian $KERNEL_PACKAGE $version"
 	git_k tag -f base >/dev/null
-	echo "$version" >"$stamp"
+	echo "$version" >"$BASE_STAMP"
 }
 
 # git reset only rewrites files whose content differs, so files the old and
 # new series do not touch keep their timestamps and their objects.
 apply_patches() {
-	local stamp=$KSRC/.git/vb2heap-patches want
+	local want
 	want=$(series_hash)
 	series_applied "$want" && return
 	refuse_to_lose_work
@@ -49,7 +49,7 @@ apply_patches() {
 	# Half applied, the tree holds nothing to keep: a failed apply must
 	# not make the next one refuse.
 	git_k update-ref -d "$APPLIED"
-	rm -f "$stamp"
+	rm -f "$PATCHES_STAMP"
 	if is_backport; then
 		apply_backport
 	else
@@ -57,26 +57,24 @@ apply_patches() {
 		apply_mainline
 	fi
 	git_k update-ref "$APPLIED" HEAD
-	echo "$want" >"$stamp"
+	echo "$want" >"$PATCHES_STAMP"
 }
 
 # series_applied HASH: whether the tree is the pinned source with the
 # series of that hash applied.
 series_applied() {
-	[ -f "$KSRC/.git/vb2heap-base" ] && [ "$(<"$KSRC/.git/vb2heap-base")" = "$KERNEL_VERSION" ] &&
-		[ -f "$KSRC/.git/vb2heap-patches" ] && [ "$(<"$KSRC/.git/vb2heap-patches")" = "$1" ]
+	stamp_says "$BASE_STAMP" "$KERNEL_VERSION" && stamp_says "$PATCHES_STAMP" "$1"
 }
 
 # refuse_to_lose_work: dies when the tree holds commits or edits that were
 # not exported since the series was last applied or exported.
 refuse_to_lose_work() {
-	local applied gitdir unexported changes
+	local applied unexported changes
 	applied=$(git_k rev-parse -q --verify "$APPLIED") || return 0
-	gitdir=$(git_k rev-parse --absolute-git-dir)
 	unexported=$(git_k rev-list --count "$applied..HEAD")
 	changes=$(git_k status --porcelain | wc -l)
 	[ "$unexported" = 0 ] && [ "$changes" = 0 ] && [ "$(git_k rev-parse HEAD)" = "$applied" ] &&
-		[ ! -d "$gitdir/rebase-merge" ] && [ ! -d "$gitdir/rebase-apply" ] && return
+		! git_op_under_way && return
 	die "the series changed, but $KSRC has work it does not have" \
 		"($unexported commits not exported, $changes files changed, or a rebase or" \
 		"git am under way). Export it (KERNEL=$KERNEL kernel/export-patches.sh) and" \
@@ -169,8 +167,8 @@ configure() {
 	local stamp=$KOUT/.vb2heap-config want frags=("$VB2HEAP_TOP"/kernel/configs/*.config)
 	local variant=()
 	[ -z "$VARIANT" ] || variant=("$VB2HEAP_TOP/kernel/configs/$VARIANT"/*.config)
-	want=$(hash_files "${frags[@]}" "${variant[@]}" "$KSRC/.git/vb2heap-patches")
-	[ -f "$stamp" ] && [ "$(<"$stamp")" = "$want" ] && [ -f "$KOUT/.config" ] && return
+	want=$(hash_files "${frags[@]}" "${variant[@]}" "$PATCHES_STAMP")
+	stamp_says "$stamp" "$want" && [ -f "$KOUT/.config" ] && return
 	log "configuring: $KDEFCONFIG + kvm_guest.config + ${frags[*]##*/}${VARIANT:+ + $VARIANT/${variant[*]##*/}}"
 	mkdir -p "$KOUT"
 	if [ -n "$VARIANT" ]; then

@@ -21,9 +21,7 @@ set -euo pipefail
 
 [ -d "$KSRC/.git" ] || die "no kernel tree at $KSRC; run 'make kernel'"
 [ -z "$(git_k status --porcelain)" ] || die "$KSRC has uncommitted changes; commit them first"
-gitdir=$(git_k rev-parse --absolute-git-dir)
-[ ! -d "$gitdir/rebase-merge" ] && [ ! -d "$gitdir/rebase-apply" ] ||
-	die "$KSRC is in the middle of a rebase or git am; finish it first"
+! git_op_under_way || die "$KSRC is in the middle of a rebase or git am; finish it first"
 
 mapfile -t commits < <(git_k rev-list --reverse base..HEAD)
 
@@ -147,4 +145,4 @@ else
 fi
 # The tree is now what the series gives, so build.sh need not apply it.
 git_k update-ref "$APPLIED" HEAD
-series_hash >"$KSRC/.git/vb2heap-patches"
+series_hash >"$PATCHES_STAMP"

@@ -10,6 +10,23 @@ git_k() { git -C "$KSRC" -c user.name=vb2-heap -c user.email=vb2-heap@localhost 
 # tree beyond it is work that is nowhere else.
 APPLIED=refs/vb2heap/applied
 
+# The tree's stamps: the source version it was unpacked from, and the
+# series_hash of the series applied or exported last.
+BASE_STAMP=$KSRC/.git/vb2heap-base
+PATCHES_STAMP=$KSRC/.git/vb2heap-patches
+
+# stamp_says STAMP VALUE: whether STAMP exists and holds VALUE.
+stamp_says() {
+	[ -f "$1" ] && [ "$(<"$1")" = "$2" ]
+}
+
+# git_op_under_way: whether a rebase or a git am is under way in the tree.
+git_op_under_way() {
+	local gitdir
+	gitdir=$(git_k rev-parse --absolute-git-dir)
+	[ -d "$gitdir/rebase-merge" ] || [ -d "$gitdir/rebase-apply" ]
+}
+
 # The primary kernel's tree, where the mainline series is applied.
 MAINLINE_SRC=$VB2HEAP_CACHE/linux-$PRIMARY_KERNEL/src
 

@@ -103,6 +103,7 @@ fixup_name() {
 # it lists and every file it creates; for a backport also its own series,
 # prerequisites and fixups.
 series_hash() {
+	local f
 	{
 		cat "$MAINLINE_PATCHES/series"
 		series_patches "$MAINLINE_PATCHES" | xargs -r cat
