@@ -15,6 +15,7 @@ set -uo pipefail
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
+. tests/lib/deadline.sh
 . scripts/paths.sh || exit 2
 
 find_heaps camera || exit 1
@@ -46,6 +47,8 @@ GST_CAPS="video/x-raw,format=RGB,width=640,height=480"
 # whole suite of 120 tests takes hours under TCG.
 LC_FILTER='CaptureTests/SingleStream.*/Viewfinder_5'
 LC_BASELINE=tests/camera/lc-compliance.baseline
+# They take 20 to 25 s here; lc-compliance has no timeout of its own.
+LC_LIMIT=300
 BUFFERS=4
 export GST_REGISTRY=$OUT/registry.bin
 
@@ -164,7 +167,7 @@ stream() {
 # the heap vimc allocates from. Frames land in $OUT/LABEL and are
 # compared with stock's.
 lane() {
-	local label=$1 heap=$2 id cam cfg fmt size dir ref before name log
+	local label=$1 heap=$2 id cam cfg fmt size dir ref before name log status waits
 	for id in "${CAMERAS[@]}"; do
 		cam=$(label "$id")
 		for cfg in "${CONFIGS[@]}"; do
@@ -202,8 +205,9 @@ lane() {
 		log=$VB2HEAP_LOGDIR/${name//\//-}.log
 		before=$(cma_allocated)
 		status=0
-		lc-compliance -c "$id" -f "$LC_FILTER" >"$log" 2>&1 || status=$?
+		waits=$(bounded $LC_LIMIT "$log" lc-compliance -c "$id" -f "$LC_FILTER") || status=$?
 		check "$name/memory" came_from "$heap" "$before" $((BUFFERS * $(pages $((1920 * 1080 * 3)))))
+		[ $status != 124 ] || status="124, killed after $LC_LIMIT s with its threads in $waits"
 		if [ "$label" = stock ]; then
 			judge_lc "$name" "$status" "$log"
 		else
@@ -214,7 +218,8 @@ lane() {
 
 # judge_lc NAME STATUS LOG [STOCK-LOG]: a result from tests/camera/lc-compare;
 # a failure names lc-compliance's exit status too, so that a crash on CI
-# (134 for an abort, 139 for a segfault) is told from a failed test.
+# (134 for an abort, 139 for a segfault) or a hang (124, with where it
+# waited) is told from a failed test.
 judge_lc() {
 	local out
 	if out=$(tests/camera/lc-compare "$3" "$LC_BASELINE" ${4:+"$4"}); then

@@ -28,6 +28,7 @@
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
+. tests/lib/deadline.sh
 
 find_heaps compliance || exit 1
 # Each kernel's stock drivers have their own results.
@@ -138,7 +139,7 @@ lane() {
 	for node in "$@"; do
 		read -r dev id <<<"$node"
 		log=$(node_log "$label" "$id") start=$SECONDS
-		timeout 600 "$COMPLIANCE" -s$FRAMES -d "$dev" --expbuf-device "$exporter" >"$log" 2>&1
+		bounded 600 "$log" "$COMPLIANCE" -s$FRAMES -d "$dev" --expbuf-device "$exporter" >/dev/null
 		verdict "$label" "$id" "$log" "$((SECONDS - start)) s" "${log%.log}.verdict"
 	done
 }

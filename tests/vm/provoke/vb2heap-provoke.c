@@ -32,16 +32,16 @@ static void provoke_lock_inversion(void)
 }
 
 /*
- * Several objects, because a stale copy of the last pointer can survive on
- * a reused kernel stack, where kmemleak finds it and takes it for a
- * reference; each new pointer overwrites the previous one.
+ * Many objects, because stale copies of the last pointers can survive on a
+ * kernel stack kept for reuse, where kmemleak finds them and takes them
+ * for references; eight were not enough on a loaded CI machine.
  */
 static noinline void provoke_leak(void)
 {
 	void *lost;
 	int i;
 
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 32; i++) {
 		lost = kmalloc(128, GFP_KERNEL);
 		/* Keeps the compiler from dropping the allocation. */
 		if (lost)
