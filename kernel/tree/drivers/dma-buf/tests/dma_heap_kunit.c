@@ -36,6 +36,8 @@
 struct test_heap {
 	struct dma_heap *heap;
 	unsigned int allocs;
+	unsigned int frees;
+	struct sg_table *table;
 	unsigned long len;
 	u32 fd_flags;
 };
@@ -348,6 +350,65 @@ static void dma_heap_test_caps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
 }
 
+/* One page more than asked for, of the zero page: nobody maps it. */
+static struct sg_table *test_heap_mem_alloc_long(struct dma_heap *heap,
+						 unsigned long len)
+{
+	struct test_heap *th = dma_heap_get_drvdata(heap);
+	struct sg_table *table = th->table;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	th->allocs++;
+	if (sg_alloc_table(table, (len >> PAGE_SHIFT) + 1, GFP_KERNEL))
+		return ERR_PTR(-ENOMEM);
+	for_each_sgtable_sg(table, sg, i)
+		sg_set_page(sg, ZERO_PAGE(0), PAGE_SIZE, 0);
+	return table;
+}
+
+static void test_heap_mem_free(struct dma_heap *heap, struct sg_table *table)
+{
+	struct test_heap *th = dma_heap_get_drvdata(heap);
+
+	th->frees++;
+	sg_free_table(table);
+}
+
+static const struct dma_heap_ops test_heap_long_ops = {
+	.allocate = test_heap_allocate,
+	.mem_alloc = test_heap_mem_alloc_long,
+	.mem_free = test_heap_mem_free,
+};
+
+/*
+ * Memory of another length than asked for never reaches the caller, which
+ * sizes its page arrays and mappings by what it asked for, and goes back
+ * to the heap.
+ */
+static void dma_heap_test_mem_wrong_length(struct kunit *test)
+{
+	struct test_heap *th = kunit_kzalloc(test, sizeof(*th), GFP_KERNEL);
+	struct dma_heap_export_info exp_info = {
+		.name = HEAP_A,
+		.ops = &test_heap_long_ops,
+		.priv = th,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, th);
+	th->table = kunit_kzalloc(test, sizeof(*th->table), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, th->table);
+	th->heap = dma_heap_add(&exp_info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, th->heap);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_heap_remove,
+							th->heap), 0);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(dma_heap_mem_alloc(th->heap, SZ_64K)),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, th->allocs, 1);
+	KUNIT_EXPECT_EQ(test, th->frees, 1);
+}
+
 /* A heap without mem_alloc hands out dma-bufs only. */
 static void dma_heap_test_mem_unsupported(struct kunit *test)
 {
@@ -528,6 +589,7 @@ static struct kunit_case dma_heap_test_cases[] = {
 	KUNIT_CASE(dma_heap_test_from_other_file),
 	KUNIT_CASE(dma_heap_test_from_file),
 	KUNIT_CASE(dma_heap_test_caps),
+	KUNIT_CASE(dma_heap_test_mem_wrong_length),
 	KUNIT_CASE(dma_heap_test_mem_unsupported),
 	KUNIT_CASE(dma_heap_test_mem_alloc),
 	KUNIT_CASE(dma_heap_test_mem_free_returns_at_once),
