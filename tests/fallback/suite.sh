@@ -4,15 +4,17 @@
 # queue that requires contiguous memory (vivid allocators=1) gets a clean
 # ENOMEM; once the memory is back, the contiguous queue allocates again,
 # also when REQBUFS frees and allocates in one ioctl. MMAP buffers can be
-# exported read-only and pinned like those of the stock allocator.
+# exported read-only and pinned like those of the stock allocator, and a
+# contiguous queue's are refused a long-term pin as vb2-dma-contig's are.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
 
 find_heaps fallback || exit 1
 # Exhaustion: modprobe, six checks, unload; drop-in: modprobe, expbuf and
-# pin on each of the two vivid instances, unload.
-ktap_plan $((8 + 1 + 2 * 2 + 1))
+# pin on each of the two vivid instances, unload; no-pin: modprobe, one
+# check, unload.
+ktap_plan $((8 + 1 + 2 * 2 + 1 + 3))
 HOG=$BUILD/tests/heap-hog
 
 # Streams a few frames through vim2m and proves that all of its memory
@@ -71,3 +73,16 @@ done
 losetup --detach "$loopdev"
 rm -f "$img"
 check fallback/drop-in/unload unload_drivers
+
+# A contiguous queue's mappings cannot be pinned long-term, and the pin
+# fails at once, as it does on vb2-dma-contig (vivid instance 0) when the
+# memory comes from the CMA heap (instance 1). Separate loads: vivid's
+# instances share one device, whose DMA mask allocators=1 narrows.
+check fallback/no-pin/modprobe load_drivers "vim2m heap=system" \
+	"vivid n_devs=2 allocators=1,1 heap=,$CMA_HEAP node_types=$VIVID_VIDEO_NODES,$VIVID_VIDEO_NODES"
+for inst in 000 001; do
+	v4l2-ctl -d "$(node_named vivid-$inst-vid-cap)" -v width=1280,height=720,pixelformat=YUYV
+done
+check fallback/no-pin/as-dma-contig "$BUILD/tests/drop-in" no-pin \
+	"$(node_named vivid-000-vid-cap)" "$(node_named vivid-001-vid-cap)" "$(node_named vim2m)"
+check fallback/no-pin/unload unload_drivers

@@ -10,10 +10,17 @@
  *	An mmapped buffer is ordinary memory: it can be pinned for O_DIRECT
  *	I/O (to BLOCKDEV, which it overwrites) and queued as a USERPTR
  *	buffer on the output queue of the memory-to-memory device OTHER.
+ *   drop-in no-pin STOCK DEVICE OTHER
+ *	An mmapped buffer of contiguous memory cannot be pinned long-term:
+ *	queued as a USERPTR buffer on OTHER, a buffer of DEVICE fails at
+ *	once, with the error that one of STOCK, the same kind of queue on
+ *	vb2-dma-contig, gets.
  *   drop-in realloc DEVICE COUNT HEAP
  *	REQBUFS(COUNT) on a queue holding COUNT buffers succeeds while the
  *	rest of HEAP is allocated by someone else: the memory freed within
  *	the ioctl is back in the heap before it allocates again.
+ *
+ * A pin that does not return within PIN_LIMIT_S seconds ends the program.
  *
  * Prints KTAP; exits 0 when every check passed, 1 when one failed, 2 on a
  * usage or setup error.
@@ -39,6 +46,8 @@
 
 #define CAPTURE		V4L2_BUF_TYPE_VIDEO_CAPTURE
 #define MAX_HOGS	4096
+/* Pinning a buffer takes milliseconds. */
+#define PIN_LIMIT_S	60
 
 static struct ktap k;
 
@@ -152,6 +161,8 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 
 	p = map_capture_buffer(fd, &length);
 	memset(p, 0x5a, length);
+	/* SIGALRM's default action ends the process, in the kernel too. */
+	alarm(PIN_LIMIT_S);
 
 	/* Direct I/O pins the pages it writes from. */
 	blk = open_or_die(blockdev, O_RDWR | O_DIRECT);
@@ -179,9 +190,63 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 		    other_path, strerror(err));
 	reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_MEMORY_USERPTR, 0);
 out:
+	alarm(0);
 	close(other);
 	munmap(p, length);
 	reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 0);
+}
+
+/* QBUF of the first @length bytes at @p as a USERPTR output buffer. */
+static int qbuf_userptr(int other, void *p, size_t length)
+{
+	struct v4l2_buffer buf = {
+		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
+		.memory = V4L2_MEMORY_USERPTR,
+		.m.userptr = (unsigned long)p,
+		.length = length,
+		.bytesused = length,
+	};
+
+	return ioctl_errno(other, VIDIOC_QBUF, &buf);
+}
+
+static void check_no_pin(int stock, int fd, const char *other_path)
+{
+	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
+	size_t stock_length, length;
+	int other, err, want;
+	void *stock_p, *p;
+
+	stock_p = map_capture_buffer(stock, &stock_length);
+	p = map_capture_buffer(fd, &length);
+	other = open_or_die(other_path, O_RDWR);
+	err = ioctl_errno(other, VIDIOC_G_FMT, &fmt);
+	if (!err && fmt.fmt.pix.sizeimage > (length < stock_length ? length : stock_length))
+		err = EFBIG;
+	if (!err)
+		err = reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT,
+			      V4L2_MEMORY_USERPTR, 1);
+	if (err) {
+		fprintf(stderr, "drop-in: USERPTR buffers on %s: %s\n",
+			other_path, strerror(err));
+		exit(2);
+	}
+
+	alarm(PIN_LIMIT_S);
+	want = qbuf_userptr(other, stock_p, fmt.fmt.pix.sizeimage);
+	ktap_result(&k, want, "QBUF of a vb2-dma-contig mapping as USERPTR fails: %s",
+		    strerror(want));
+	err = qbuf_userptr(other, p, fmt.fmt.pix.sizeimage);
+	ktap_result(&k, err == want, "QBUF of the mapped buffer as USERPTR fails the same way: %s",
+		    strerror(err));
+	alarm(0);
+
+	reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_MEMORY_USERPTR, 0);
+	close(other);
+	munmap(p, length);
+	munmap(stock_p, stock_length);
+	reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 0);
+	reqbufs(stock, CAPTURE, V4L2_MEMORY_MMAP, 0);
 }
 
 /* Allocates from the heap until it is exhausted; returns how many. */
@@ -237,6 +302,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: drop-in expbuf DEVICE\n"
 		"       drop-in pin DEVICE OTHER BLOCKDEV\n"
+		"       drop-in no-pin STOCK DEVICE OTHER\n"
 		"       drop-in realloc DEVICE COUNT HEAP\n");
 	return 2;
 }
@@ -254,6 +320,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "pin") && argc == 5) {
 		ktap_start(&k, 3);
 		check_pin(fd, argv[3], argv[4]);
+	} else if (!strcmp(argv[1], "no-pin") && argc == 5) {
+		ktap_start(&k, 2);
+		check_no_pin(fd, open_or_die(argv[3], O_RDWR), argv[4]);
 	} else if (!strcmp(argv[1], "realloc") && argc == 5) {
 		ktap_start(&k, 2);
 		check_realloc(fd, strtoul(argv[3], NULL, 0), argv[4]);

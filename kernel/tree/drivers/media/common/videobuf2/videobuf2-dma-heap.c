@@ -225,6 +225,7 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 {
 	struct vb2_dma_heap_mem *mem;
 	struct vb2_dma_heap_buf *buf;
+	vm_flags_t vm_flags = 0;
 	int ret;
 
 	if (WARN_ON(!dev))
@@ -241,8 +242,16 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 	}
 
 	buf->heap = mem->heap;
+	/*
+	 * A contiguous heap's memory is a reserved area's, such as CMA's,
+	 * whose pages may not be pinned long-term: its mappings refuse
+	 * get_user_pages() as vb2-dma-contig's do, instead of having
+	 * pin_user_pages() retry forever to migrate them.
+	 */
+	if (dma_heap_get_caps(mem->heap) & DMA_HEAP_CAP_CONTIGUOUS)
+		vm_flags = VM_IO;
 	buf->sg = vb2_dma_sg_alloc_from_pages(vb, dev, mem->pages,
-					      mem->num_pages,
+					      mem->num_pages, vm_flags,
 					      vb2_dma_heap_mem_release, mem);
 	if (IS_ERR(buf->sg)) {
 		ret = PTR_ERR(buf->sg);
