@@ -2,8 +2,8 @@
 # Host test: every symbol the mainline series exports has a user in the
 # tree (upstream takes no export without one), outside the file that
 # defines it and the KUnit tests, or is listed with the reason in
-# tests/kernel/exports-without-user. A symbol exported
-# as __name behind a name() macro counts as used where name is.
+# tests/kernel/exports-without-user. A symbol exported as __name behind a
+# name() macro counts as used where name is.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . scripts/paths.sh

@@ -5,10 +5,11 @@
 # CI keeps only the report: when the limit passes, what the program waits
 # on goes to its log and into its result.
 
-# bounded SECONDS LOG COMMAND...: runs COMMAND with its output in LOG. When it has not ended after SECONDS, appends to LOG where each of
-# its threads, and each task in uninterruptible sleep, is in the kernel,
-# kills it and returns 124, as timeout(1) does; prints "comm:wchan" of each
-# of its threads on standard output then. Otherwise returns its status.
+# bounded SECONDS LOG COMMAND...: runs COMMAND with its output in LOG.
+# When it has not ended after SECONDS, appends to LOG where each of its
+# threads, and each task in uninterruptible sleep, is in the kernel, kills
+# it and returns 124, as timeout(1) does; prints "comm:wchan" of each of
+# its threads on standard output then. Otherwise returns its status.
 bounded() {
 	local limit=$1 log=$2 pid end status=0 stuck task waits=()
 	shift 2
