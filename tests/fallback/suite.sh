@@ -74,10 +74,10 @@ losetup --detach "$loopdev"
 rm -f "$img"
 check fallback/drop-in/unload unload_drivers
 
-# A contiguous queue's mappings cannot be pinned long-term, and the pin
-# fails at once, as it does on vb2-dma-contig (vivid instance 0) when the
-# memory comes from the CMA heap (instance 1). Separate loads: vivid's
-# instances share one device, whose DMA mask allocators=1 narrows.
+# A contiguous queue's mappings cannot be pinned long-term: with its
+# memory from the CMA heap (vivid instance 1) the pin fails at once, as
+# on vb2-dma-contig (instance 0). Separate loads: vivid's instances share
+# one device, whose DMA mask allocators=1 narrows.
 check fallback/no-pin/modprobe load_drivers "vim2m heap=system" \
 	"vivid n_devs=2 allocators=1,1 heap=,$CMA_HEAP node_types=$VIVID_VIDEO_NODES,$VIVID_VIDEO_NODES"
 for inst in 000 001; do

@@ -147,13 +147,39 @@ static void check_expbuf(int fd)
 	reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 0);
 }
 
-static void check_pin(int fd, const char *other_path, const char *blockdev)
+/* QBUF of the first @length bytes at @p as a USERPTR output buffer. */
+static int qbuf_userptr(int other, void *p, size_t length)
 {
-	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
 	struct v4l2_buffer buf = {
 		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
 		.memory = V4L2_MEMORY_USERPTR,
+		.m.userptr = (unsigned long)p,
+		.length = length,
+		.bytesused = length,
 	};
+
+	return ioctl_errno(other, VIDIOC_QBUF, &buf);
+}
+
+/*
+ * Sets up OTHER's output queue for one USERPTR buffer of its format's size,
+ * which *@size returns, no larger than @length.
+ */
+static int userptr_output(int other, size_t length, unsigned int *size)
+{
+	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
+	int err = ioctl_errno(other, VIDIOC_G_FMT, &fmt);
+
+	*size = fmt.fmt.pix.sizeimage;
+	if (!err && *size > length)
+		err = EFBIG;
+	return err ?: reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT,
+			      V4L2_MEMORY_USERPTR, 1);
+}
+
+static void check_pin(int fd, const char *other_path, const char *blockdev)
+{
+	unsigned int size;
 	int other, blk, err;
 	size_t length;
 	ssize_t n;
@@ -173,19 +199,11 @@ static void check_pin(int fd, const char *other_path, const char *blockdev)
 	close(blk);
 
 	other = open_or_die(other_path, O_RDWR);
-	err = ioctl_errno(other, VIDIOC_G_FMT, &fmt);
-	if (!err && fmt.fmt.pix.sizeimage > length)
-		err = EFBIG;
-	if (!err)
-		err = reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT,
-			      V4L2_MEMORY_USERPTR, 1);
+	err = userptr_output(other, length, &size);
 	if (!ktap_result(&k, !err, "%s takes USERPTR buffers of %u bytes: %s",
-			 other_path, fmt.fmt.pix.sizeimage, strerror(err)))
+			 other_path, size, strerror(err)))
 		goto out;
-	buf.m.userptr = (unsigned long)p;
-	buf.length = fmt.fmt.pix.sizeimage;
-	buf.bytesused = fmt.fmt.pix.sizeimage;
-	err = ioctl_errno(other, VIDIOC_QBUF, &buf);
+	err = qbuf_userptr(other, p, size);
 	ktap_result(&k, !err, "the mapped buffer is queued as USERPTR on %s: %s",
 		    other_path, strerror(err));
 	reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT, V4L2_MEMORY_USERPTR, 0);
@@ -196,36 +214,18 @@ out:
 	reqbufs(fd, CAPTURE, V4L2_MEMORY_MMAP, 0);
 }
 
-/* QBUF of the first @length bytes at @p as a USERPTR output buffer. */
-static int qbuf_userptr(int other, void *p, size_t length)
-{
-	struct v4l2_buffer buf = {
-		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
-		.memory = V4L2_MEMORY_USERPTR,
-		.m.userptr = (unsigned long)p,
-		.length = length,
-		.bytesused = length,
-	};
-
-	return ioctl_errno(other, VIDIOC_QBUF, &buf);
-}
-
 static void check_no_pin(int stock, int fd, const char *other_path)
 {
-	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
 	size_t stock_length, length;
 	int other, err, want;
 	void *stock_p, *p;
+	unsigned int size;
 
 	stock_p = map_capture_buffer(stock, &stock_length);
 	p = map_capture_buffer(fd, &length);
 	other = open_or_die(other_path, O_RDWR);
-	err = ioctl_errno(other, VIDIOC_G_FMT, &fmt);
-	if (!err && fmt.fmt.pix.sizeimage > (length < stock_length ? length : stock_length))
-		err = EFBIG;
-	if (!err)
-		err = reqbufs(other, V4L2_BUF_TYPE_VIDEO_OUTPUT,
-			      V4L2_MEMORY_USERPTR, 1);
+	err = userptr_output(other, length < stock_length ? length : stock_length,
+			     &size);
 	if (err) {
 		fprintf(stderr, "drop-in: USERPTR buffers on %s: %s\n",
 			other_path, strerror(err));
@@ -233,10 +233,10 @@ static void check_no_pin(int stock, int fd, const char *other_path)
 	}
 
 	alarm(PIN_LIMIT_S);
-	want = qbuf_userptr(other, stock_p, fmt.fmt.pix.sizeimage);
+	want = qbuf_userptr(other, stock_p, size);
 	ktap_result(&k, want, "QBUF of a vb2-dma-contig mapping as USERPTR fails: %s",
 		    strerror(want));
-	err = qbuf_userptr(other, p, fmt.fmt.pix.sizeimage);
+	err = qbuf_userptr(other, p, size);
 	ktap_result(&k, err == want, "QBUF of the mapped buffer as USERPTR fails the same way: %s",
 		    strerror(err));
 	alarm(0);
