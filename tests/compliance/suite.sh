@@ -52,11 +52,12 @@ FRAMES=10
 STOCK_CACHE=build/compliance-stock/$KERNEL-$ARCH
 
 # The streaming nodes each driver has: vim2m one, vicodec its encoder and
-# two decoders, vimc its three capture nodes, a stock vivid instance eight
-# (video, VBI, SDR, metadata and touch). With heaps, vivid instance 0 is
-# created with its video capture and output nodes only (all vivid node
-# types create their queues the same way; these two cover both DMA
-# directions). Exporters, stock or not, have a video output node only.
+# two decoders, vimc its three capture nodes, vivid instance 0 eight
+# (video, VBI, SDR, metadata and touch), stock or with heaps: their queues
+# differ where a user sees it (vivid switches a VBI queue between raw and
+# sliced inside REQBUFS), and v4l2-compliance tests the buffer ioctls on
+# every input of each. Exporters, stock or not, have a video output node
+# only.
 declare -A NODES=([vim2m]=1 [vicodec]=3 [vimc]=3 [vivid]=8)
 
 # Lanes: the nodes of one vivid instance, and vimc's, which share one
@@ -71,46 +72,26 @@ LANES=$((1 + NODES[vim2m] + NODES[vicodec] + 1))
 # vivid_load LANES [PARAM=VALUE...]: the vivid modprobe line of a
 # configuration: instance 0 under test, then LANES exporters with a
 # video output node only, which load and pass drivers_took much faster
-# than instances with every node. The stock instance keeps vivid's own
-# default node types, which modinfo tells.
+# than instances with every node. Instance 0 keeps vivid's own default
+# node types, which modinfo tells.
 vivid_load() {
-	local lanes=$1 types=${VIVID_NODES:-}
+	local lanes=$1 types
 	shift
-	[ -n "$types" ] ||
-		types=$(modinfo -F parm vivid | sed -n 's/^node_types:.* default is \(0x[0-9a-f]*\)\..*/\1/p')
+	types=$(modinfo -F parm vivid | sed -n 's/^node_types:.* default is \(0x[0-9a-f]*\)\..*/\1/p')
 	echo "vivid n_devs=$((1 + lanes)) node_types=$types$(printf ',0x100%.0s' $(seq "$lanes")) $*"
 }
 
-# The heap tests of the patched v4l2-compliance, as it prints them.
-HEAP_TEST_NAMES=("VIDIOC_ENUM_HEAPS" "VIDIOC_G/S_HEAP")
-
-# heap_verdicts LABEL LOG: every heap test line of LOG says what the
-# configuration LABEL must: "OK" on converted drivers, "OK (Not
-# Supported)" on stock ones. The baseline counts the heap tests of the
-# stock nodes as not supported, so without this a converted driver whose
-# heap ioctls answered ENOTTY would still pass compare.
-heap_verdicts() {
-	local want=OK t n bad
-	[ "$1" != stock ] || want="OK (Not Supported)"
-	[ -n "$HEAP_TESTS" ] || return 0
-	for t in "${HEAP_TEST_NAMES[@]}"; do
-		n=$(grep -cF $'\ttest '"$t: " "$2") || true
-		[ "$n" -gt 0 ] || { echo "no 'test $t' line"; return 1; }
-		bad=$(grep -F $'\ttest '"$t: " "$2" | grep -vcxF $'\ttest '"$t: $want") || true
-		[ "$bad" = 0 ] || { echo "'test $t' is not '$want' $bad time(s) of $n"; return 1; }
-	done
-}
-
 # verdict LABEL ID LOG DETAIL FILE: judges LOG of node ID against the
-# baseline and the heap tests against LABEL, and writes the result's status
-# and detail to FILE. Each judgement forks dozens of processes, seconds in
+# baseline and, with the heap tests, those against LABEL
+# (tests/compliance/heap-verdicts), and writes the result's status and
+# detail to FILE. Each judgement forks dozens of processes, seconds in
 # the VM, so they run in the lanes.
 verdict() {
 	local label=$1 summary heaps
 	shift
 	if ! summary=$(tests/compliance/compare "$1" "$2" "$BASELINE" $HEAP_TESTS); then
 		echo "FAIL $summary; log: $2"
-	elif ! heaps=$(heap_verdicts "$label" "$2"); then
+	elif [ -n "$HEAP_TESTS" ] && ! heaps=$(tests/compliance/heap-verdicts "$label" "$2"); then
 		echo "FAIL $summary, $heaps; log: $2"
 	else
 		echo "PASS $summary; $3"
@@ -157,22 +138,35 @@ exporter() {
 		echo "$dev"
 }
 
-# run_config LABEL DRIVER[:NODES]...: every streaming node of each DRIVER
-# (of vivid, instance 0), at least NODES of them (default: the NODES
-# table), in lanes at once; then one result per node and per driver, in
-# the order given, whichever lane finished first.
+# skip_reason LABEL ID: why node ID is not run in configuration LABEL, or
+# nothing. vivid's VBI capture queue takes up to 32768 buffers, and
+# v4l2-compliance's "CREATE_BUFS maximum buffers" asks for all of them in
+# one call: from the VM's 256 MiB CMA area, an allocation until the area
+# is exhausted, and each allocation of mm/cma gets slower as the area
+# fills, with the stock allocator as with the heap (7.3 under TCG,
+# 2026-12-06: 1000 VBI buffers in 2.1 s from vb2-dma-contig and 2.4 s from
+# the CMA heap, 4500 in 51 s and 65 s, 6000, more than the area holds, in
+# 229 s and 286 s), beyond the 600 s a run may take.
+skip_reason() {
+	[[ $1 == "heap=$CMA_HEAP" && $2 == vivid/vivid-000-vbi-cap ]] || return 0
+	echo "all 32768 buffers CREATE_BUFS asks for exhaust the CMA area, which takes longer than a run may, with vb2-dma-contig as with the CMA heap"
+}
+
+# run_config LABEL DRIVER...: every streaming node of each DRIVER (of
+# vivid, instance 0), at least as many as the NODES table says, in lanes
+# at once; then one result per node (SKIP for those skip_reason names)
+# and per driver, in the order given, whichever lane finished first.
 run_config() {
-	local label=$1 spec drv min n=0 e dev id node nodes lanes=() list=() ids=() log
+	local label=$1 drv min n=0 e dev id node nodes lanes=() list=() ids=() log why
 	shift
 	mkdir -p "$VB2HEAP_LOGDIR/compliance/$label"
-	for spec in "$@"; do
-		drv=${spec%%:*} min=${spec#"$drv"}
-		min=${min#:}
-		nodes=()
+	for drv in "$@"; do
+		nodes=() ids=()
 		while read -r dev id; do
-			nodes+=("$dev $id")
+			ids+=("$id")
+			[ -n "$(skip_reason "$label" "$id")" ] || nodes+=("$dev $id")
 		done < <(streaming_nodes "$drv" | grep -v '^[^ ]* vivid/vivid-[0-9]*[1-9][0-9]*-')
-		list+=("$drv ${min:-${NODES[$drv]}} ${#nodes[@]} ${nodes[*]//* /}")
+		list+=("$drv ${NODES[$drv]} ${#ids[@]} ${ids[*]}")
 		[ ${#nodes[@]} -gt 0 ] || continue
 		if [ -n "${SPLIT[$drv]:-}" ]; then
 			for node in "${nodes[@]}"; do lanes+=("$node"); done
@@ -191,6 +185,11 @@ run_config() {
 	for nodes in "${list[@]}"; do
 		read -r drv min n ids <<<"$nodes"
 		for id in $ids; do
+			why=$(skip_reason "$label" "$id")
+			if [ -n "$why" ]; then
+				result SKIP "compliance/$label/$id" "$why"
+				continue
+			fi
 			log=$(node_log "$label" "$id")
 			report "$label" "$id" "${log%.log}.verdict"
 		done
@@ -258,9 +257,9 @@ stock_runs() {
 
 # Stock: the kept runs judged again (a result per node, kept-nodes) or
 # run afresh (modprobe, configure-vimc, a result per node and per
-# driver); each heap: modprobe, configure-vimc, vivid's two nodes and
-# every node of the others, a result per driver; unload.
-HEAP_NODES=$((2 + NODES[vim2m] + NODES[vicodec] + NODES[vimc]))
+# driver); each heap: modprobe, configure-vimc, a result per node and per
+# driver; unload.
+HEAP_NODES=$STOCK_NODES
 if [ -n "$STOCK_KEY" ] && [ -f "$STOCK_CACHE/$STOCK_KEY/complete" ]; then
 	stock=$((STOCK_NODES + 1))
 else
@@ -273,8 +272,8 @@ stock_runs
 for heap in "${HEAPS[@]}"; do
 	check "compliance/heap=$heap/modprobe" load_drivers "vim2m heap=$heap" "vicodec heap=$heap" \
 		"vimc heap=$heap" \
-		"$(VIVID_NODES=0x101 vivid_load "$LANES" "heap=$heap$(printf ",$heap%.0s" $(seq "$LANES"))")"
+		"$(vivid_load "$LANES" "heap=$heap$(printf ",$heap%.0s" $(seq "$LANES"))")"
 	check "compliance/heap=$heap/configure-vimc" configure_vimc
-	run_config "heap=$heap" vivid:2 vim2m vicodec vimc
+	run_config "heap=$heap" vivid vim2m vicodec vimc
 done
 check compliance/unload unload_drivers

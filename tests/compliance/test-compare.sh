@@ -1,7 +1,8 @@
 #!/bin/bash
-# Host unit test of tests/compliance/compare: the judge that decides whether
-# a v4l2-compliance run regressed against the stock-driver baseline. Each
-# case feeds it a crafted log; the broken ones must fail.
+# Host unit test of tests/compliance/compare, the judge that decides whether
+# a v4l2-compliance run regressed against the stock-driver baseline, and of
+# tests/compliance/heap-verdicts, which judges the heap tests. Each case
+# feeds them a crafted log; the broken ones must fail.
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 tmp=$(mktemp -d)
@@ -9,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0 number=0
 # KTAP: one result per expect below.
 echo "KTAP version 1"
-echo "1..17"
+echo "1..20"
 
 # log NAME OK UNSUPPORTED [FAILING-TEST...]: a complete compliance log with
 # OK passing tests, UNSUPPORTED "OK (Not Supported)" ones and the named
@@ -132,5 +133,38 @@ expect "a run without them loses tests" 1 'lost tests: 58 run, the stock driver 
 	vim2m/vim2m clean --heap-tests
 expect "a node without heap test counts fails" 1 "no 'heap-tests vivid/vivid-000-vid-cap' line" \
 	vivid/vivid-000-vid-cap heaps --heap-tests
+
+# io_log NAME VERDICT: a node with no queue on input 0 (no G_FMT there) and
+# heap tests saying VERDICT on input 1, where it has one.
+io_log() {
+	local ns="OK (Not Supported)"
+	printf '%s\n\t%s\n%s\n\t%s\n\t%s\n' >"$tmp/$1.log" \
+		"Format ioctls (Input 0):" "test VIDIOC_G_FMT: $ns" \
+		"Buffer ioctls (Input 0):" "test VIDIOC_ENUM_HEAPS: $ns" "test VIDIOC_G/S_HEAP: $ns" \
+		"Format ioctls (Input 1):" "test VIDIOC_G_FMT: OK" \
+		"Buffer ioctls (Input 1):" "test VIDIOC_ENUM_HEAPS: $2" "test VIDIOC_G/S_HEAP: $2"
+}
+
+# expect_heaps NAME STATUS PATTERN LABEL LOG: heap-verdicts' status and
+# output.
+expect_heaps() {
+	local name=$1 want=$2 pattern=$3 out rc=0
+	out=$(./heap-verdicts "$4" "$tmp/$5.log") || rc=$?
+	number=$((number + 1))
+	if [ $rc = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
+		echo "ok $number $name"
+	else
+		echo "# exit $rc (want $want), output: $out !~ /$pattern/"
+		echo "not ok $number $name"
+		failures=$((failures + 1))
+	fi
+}
+
+io_log heaps-ok OK
+expect_heaps "heap tests need no queue where the node has none" 0 '^$' heap=system heaps-ok
+io_log heaps-lost "OK (Not Supported)"
+expect_heaps "a queue without heap ioctls fails" 1 \
+	"'test VIDIOC_ENUM_HEAPS' is not 'OK' 1 time\(s\) of 2" heap=system heaps-lost
+expect_heaps "stock nodes have no heap ioctls anywhere" 0 '^$' stock heaps-lost
 
 exit $((failures > 0))

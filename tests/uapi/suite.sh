@@ -15,9 +15,10 @@ per_run=4
 for drv in vim2m vicodec vivid vimc; do
 	per_run=$((per_run + VIDEO_NODES[$drv]))
 done
-# Each heap (modprobe and a run), compat32, contiguous (2), mplane (3),
-# stock (modprobe and a run), unprivileged (3), debug-log, unload.
-ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 3 + 1 + per_run + 3 + 2))
+# Each heap (modprobe and a run), compat32, contiguous (2), unusable (2),
+# mplane (3), stock (modprobe and a run), unprivileged (3), debug-log,
+# unload.
+ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 2 + 3 + 1 + per_run + 3 + 2))
 
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
@@ -53,6 +54,16 @@ every_node compat32 "$PROG-32"
 check uapi/contiguous/modprobe load_drivers \
 	"vivid n_devs=1 allocators=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
 check uapi/contiguous/vivid-000-vid-cap "$PROG" "$(node_named vivid-000-vid-cap)"
+
+# With only the system heap in its policy, it has no usable heap, so no
+# active heap either, which load_drivers would take for a failed load.
+load_unusable() {
+	unload_drivers &&
+		modprobe --first-time vivid n_devs=1 allocators=1 heap=system \
+			node_types="$VIVID_VIDEO_NODES"
+}
+check uapi/unusable/modprobe load_unusable
+check uapi/unusable/vivid-000-vid-cap "$PROG" --unusable "$(node_named vivid-000-vid-cap)"
 
 # Sizes of multi-planar formats add up their planes, each page-aligned.
 check uapi/mplane/modprobe load_drivers \

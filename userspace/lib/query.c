@@ -167,10 +167,6 @@ static int for_each_heapdesc(int device_fd, uint32_t type, heapdesc_fn fn,
 		ret = lv2h_ioctl(device_fd, VIDIOC_ENUM_HEAPS, &desc);
 		if (ret == -EINVAL)
 			break;
-		if (ret == -ENODEV)
-			return lv2h_fail_device(err, ret, device_fd,
-						"no heap is registered that the driver may allocate the internal buffers of its %s queue from",
-						v4l2heap_type_name(type));
 		if (ret)
 			return heap_ioctl_error(device_fd, type,
 						"VIDIOC_ENUM_HEAPS", ret, err);

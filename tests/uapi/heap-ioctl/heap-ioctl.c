@@ -10,6 +10,8 @@
  *       must report exactly N internal buffer groups (default 0), and
  *       allocate them once it streams
  *   heap-ioctl --unsupported DEVICE    every ioctl answers ENOTTY
+ *   heap-ioctl --unusable DEVICE       the queues use heaps, none of
+ *       which is usable
  *   heap-ioctl --unprivileged DEVICE [--heap-fd FD]
  *       as a user who may open DEVICE but no heap: selecting a heap is
  *       impossible without a heap fd, and works with one handed over (FD)
@@ -92,14 +94,15 @@ static int usage(const char *argv0)
 	fprintf(stderr,
 		"usage: %s [--internal N] DEVICE\n"
 		"       %s --unsupported DEVICE\n"
+		"       %s --unusable DEVICE\n"
 		"       %s --unprivileged DEVICE [--heap-fd FD]\n",
-		argv0, argv0, argv0);
+		argv0, argv0, argv0, argv0);
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	enum { FULL, UNSUPPORTED, UNPRIVILEGED } mode = FULL;
+	enum { FULL, UNSUPPORTED, UNUSABLE, UNPRIVILEGED } mode = FULL;
 	struct run run = { 0 };
 	uint32_t types[MAX_QUEUES];
 	int heap_fd = -1, n, t, arg = 1;
@@ -111,6 +114,9 @@ int main(int argc, char **argv)
 		arg += 2;
 	} else if (arg < argc && !strcmp(argv[arg], "--unsupported")) {
 		mode = UNSUPPORTED;
+		arg++;
+	} else if (arg < argc && !strcmp(argv[arg], "--unusable")) {
+		mode = UNUSABLE;
 		arg++;
 	} else if (arg < argc && !strcmp(argv[arg], "--unprivileged")) {
 		mode = UNPRIVILEGED;
@@ -149,6 +155,9 @@ int main(int argc, char **argv)
 			break;
 		case UNSUPPORTED:
 			check_unsupported(&k, &run, types[t]);
+			break;
+		case UNUSABLE:
+			check_unusable(&k, &run, types[t]);
 			break;
 		case UNPRIVILEGED:
 			check_unprivileged(&k, &run, types[t], heap_fd);

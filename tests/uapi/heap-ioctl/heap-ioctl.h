@@ -3,8 +3,9 @@
  * heap-ioctl: VIDIOC_ENUM_HEAPS, VIDIOC_G_HEAP and VIDIOC_S_HEAP on every
  * video and metadata queue of a device, split as v4l2-compliance splits
  * its tests: one file per ioctl (enum-heaps.c, g-heap.c, s-heap.c), per
- * caller (unsupported.c: a driver without heaps; unprivileged.c: a user
- * without heap nodes) and for the buffers behind them (buffers.c), with
+ * caller (unsupported.c: a driver without heaps; unusable.c: a queue none
+ * of whose heaps is usable; unprivileged.c: a user without heap nodes)
+ * and for the buffers behind them (buffers.c), with
  * the helpers they share in common.c and the driver in heap-ioctl.c.
  *
  * Every check function reports one subtest (struct ktap): it prints its
@@ -93,6 +94,9 @@ void check_internal_allocation(struct ktap *k, struct run *run,
 
 /* unsupported.c */
 void check_unsupported(struct ktap *k, struct run *run, uint32_t type);
+
+/* unusable.c */
+void check_unusable(struct ktap *k, struct run *run, uint32_t type);
 
 /* unprivileged.c */
 void check_unprivileged(struct ktap *k, struct run *run, uint32_t type,

@@ -19,13 +19,6 @@ struct vb2_dma_heap_mem;
 
 extern const struct vb2_mem_ops vb2_dma_heap_memops;
 
-struct sg_table *vb2_dma_heap_plane_sgt(struct vb2_buffer *vb,
-					unsigned int plane_no);
-int vb2_dma_heap_plane_dma_addr(struct vb2_buffer *vb, unsigned int plane_no,
-				dma_addr_t *addr);
-struct dma_heap *vb2_dma_heap_plane_heap(struct vb2_buffer *vb,
-					 unsigned int plane_no);
-
 /**
  * struct vb2_dma_heap_internal - a context's driver-internal buffers
  * @dev:	device the buffers are mapped for
@@ -47,7 +40,7 @@ struct vb2_dma_heap_internal {
  * struct vb2_dma_heap_ibuf - one driver-internal buffer
  * @list:	entry in &vb2_dma_heap_internal.bufs
  * @owner:	the context the buffer belongs to
- * @purpose:	what the buffer is for, a string constant, e.g. "reference"
+ * @purpose_id:	what the buffer is for, a V4L2_HEAP_PURPOSE_* value
  * @size:	size in bytes, rounded up to whole pages
  * @heap:	the heap the buffer came from
  * @mem:	the buffer's memory, which holds the heap
@@ -58,7 +51,7 @@ struct vb2_dma_heap_internal {
 struct vb2_dma_heap_ibuf {
 	struct list_head list;
 	struct vb2_dma_heap_internal *owner;
-	const char *purpose;
+	u32 purpose_id;
 	size_t size;
 	struct dma_heap *heap;
 	struct vb2_dma_heap_mem *mem;
@@ -69,11 +62,10 @@ struct vb2_dma_heap_ibuf {
 
 void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
 				struct device *dev);
-void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal);
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			const char *purpose, enum dma_data_direction dma_dir,
+			u32 purpose_id, enum dma_data_direction dma_dir,
 			unsigned long attrs);
 void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
 void vb2_dma_heap_ibuf_sync_for_cpu(struct vb2_dma_heap_ibuf *ibuf);

@@ -75,16 +75,22 @@ struct vb2_heap_entry {
 /**
  * struct vb2_heap_group - driver-internal buffers of one purpose
  * @purpose:	what the buffers are for, a string constant
- * @purpose_id:	the same as one of the V4L2_HEAP_PURPOSE_* values
+ * @purpose_id:	the same as one of the V4L2_HEAP_PURPOSE_* values; a
+ *		driver has one group per value
  * @size:	size of one buffer in the current configuration
- * @entry:	the heap the buffers come from and the memory they hold,
- *		as the allocator reports it
+ * @num_entries: number of entries used in @entries
+ * @entries:	as the allocator reports them, one per heap that holds
+ *		buffers of the group, each with the memory they hold there:
+ *		after a fallback between heaps there is more than one. While
+ *		the group holds no buffers, the heap its next buffer would
+ *		come from; none if no heap of its policy is usable.
  */
 struct vb2_heap_group {
 	const char *purpose;
 	u32 purpose_id;
 	size_t size;
-	struct vb2_heap_entry entry;
+	unsigned int num_entries;
+	struct vb2_heap_entry entries[VB2_DMA_HEAP_MAX_HEAPS];
 };
 
 #if IS_ENABLED(CONFIG_DMABUF_HEAPS)
@@ -103,11 +109,13 @@ bool vb2_queue_uses_heaps(struct vb2_queue *q);
 int vb2_queue_heap_entry(struct vb2_queue *q, unsigned int index,
 			 struct vb2_heap_entry *entry, unsigned int *num);
 int vb2_queue_active_heap(struct vb2_queue *q, struct vb2_heap_entry *entry);
-int vb2_queue_select_heap(struct vb2_queue *q, struct dma_heap *heap,
-			  struct vb2_heap_entry *entry);
 int vb2_queue_select_heap_file(struct vb2_queue *q, struct file *file,
 			       struct vb2_heap_entry *entry);
 void vb2_queue_release_heap(struct vb2_queue *q);
+#if IS_ENABLED(CONFIG_KUNIT)
+int vb2_queue_select_heap(struct vb2_queue *q, struct dma_heap *heap,
+			  struct vb2_heap_entry *entry);
+#endif
 #else
 static inline bool vb2_queue_uses_heaps(struct vb2_queue *q)
 {

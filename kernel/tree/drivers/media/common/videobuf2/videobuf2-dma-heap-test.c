@@ -272,6 +272,12 @@ static void *alloc_plane(struct kunit *test, struct test_queue *tq)
 	return alloc_plane_sized(test, tq, TEST_SIZE);
 }
 
+/* The heap a plane came from, as the videobuf2 core asks for it. */
+static struct dma_heap *plane_heap(struct test_queue *tq)
+{
+	return vb2_dma_heap_memops.heap(tq->vb.planes[0].mem_priv);
+}
+
 /* Allocates a plane, checks which heap it came from and frees it. */
 static void expect_alloc_from(struct kunit *test, struct test_queue *tq,
 			      const char *heap)
@@ -280,7 +286,7 @@ static void expect_alloc_from(struct kunit *test, struct test_queue *tq,
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 	KUNIT_EXPECT_STREQ(test,
-			   dma_heap_get_name(vb2_dma_heap_plane_heap(&tq->vb, 0)),
+			   dma_heap_get_name(plane_heap(tq)),
 			   heap);
 	vb2_dma_heap_memops.put(priv);
 }
@@ -349,7 +355,6 @@ static void test_alloc_free(struct kunit *test)
 	struct test_ctx *ctx = test->priv;
 	struct dma_heap *heap;
 	struct sg_table *sgt;
-	dma_addr_t addr;
 	void *priv, *vaddr;
 
 	if (!strcmp(*name, CMA_HEAP))
@@ -359,19 +364,16 @@ static void test_alloc_free(struct kunit *test)
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 
-	heap = vb2_dma_heap_plane_heap(&ctx->a.vb, 0);
+	heap = plane_heap(&ctx->a);
 	KUNIT_ASSERT_NOT_NULL(test, heap);
 	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(heap), *name);
 
-	sgt = vb2_dma_heap_plane_sgt(&ctx->a.vb, 0);
+	sgt = vb2_plane_cookie(&ctx->a.vb, 0);
 	KUNIT_ASSERT_NOT_NULL(test, sgt);
 	KUNIT_EXPECT_GE(test, sgt_dma_len(sgt), TEST_SIZE);
 
-	if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS) {
+	if (dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS)
 		KUNIT_EXPECT_TRUE(test, pages_contiguous(sgt));
-		KUNIT_EXPECT_EQ(test, vb2_dma_heap_plane_dma_addr(&ctx->a.vb, 0, &addr), 0);
-		KUNIT_EXPECT_EQ(test, addr, sg_dma_address(sgt->sgl));
-	}
 
 	vaddr = vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv);
 	KUNIT_ASSERT_NOT_NULL(test, vaddr);
@@ -625,10 +627,12 @@ static void test_internal_buffers(struct kunit *test)
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	ref = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_1M + 1,
-				      "reference", DMA_BIDIRECTIONAL, 0);
+				      V4L2_HEAP_PURPOSE_REFERENCE,
+				      DMA_BIDIRECTIONAL, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
 	scratch = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
-					  "scratch", DMA_TO_DEVICE, 0);
+					  V4L2_HEAP_PURPOSE_SCRATCH,
+					  DMA_TO_DEVICE, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, scratch);
 
 	KUNIT_EXPECT_EQ(test, ref->size, SZ_1M + PAGE_SIZE);
@@ -644,7 +648,7 @@ static void test_internal_buffers(struct kunit *test)
 
 	vb2_dma_heap_ibuf_free(scratch);
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&internal.bufs));
-	vb2_dma_heap_internal_release(&internal);
+	vb2_dma_heap_ibuf_free(ref);
 	KUNIT_EXPECT_TRUE(test, list_empty(&internal.bufs));
 }
 
@@ -697,7 +701,7 @@ static void test_selected_heap(struct kunit *test)
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 	KUNIT_EXPECT_STREQ(test,
-			   dma_heap_get_name(vb2_dma_heap_plane_heap(&ctx->a.vb, 0)),
+			   dma_heap_get_name(plane_heap(&ctx->a)),
 			   "system");
 	vb2_dma_heap_memops.put(priv);
 
@@ -777,14 +781,15 @@ static void test_enum_heaps(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, i, queue_entries + 1);
 
 	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K + 1,
-				       "scratch", DMA_TO_DEVICE, 0);
+				       V4L2_HEAP_PURPOSE_SCRATCH,
+				       DMA_TO_DEVICE, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
 	d.index = queue_entries;
 	KUNIT_EXPECT_EQ(test, enum_heaps(&ctx->a, &internal, groups,
 					 ARRAY_SIZE(groups), &d), 0);
 	KUNIT_EXPECT_EQ(test, d.count, 1);
 	KUNIT_EXPECT_EQ(test, d.bytes, SZ_64K + PAGE_SIZE);
-	vb2_dma_heap_internal_release(&internal);
+	vb2_dma_heap_ibuf_free(ibuf);
 
 	/* A queue that does not allocate from heaps has nothing to report. */
 	ctx->a.q.mem_ops = NULL;
@@ -865,7 +870,7 @@ static void test_no_kernel_mapping(struct kunit *test)
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
 	KUNIT_EXPECT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv));
-	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_dma_heap_plane_sgt(&ctx->a.vb, 0)),
+	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_plane_cookie(&ctx->a.vb, 0)),
 			TEST_SIZE);
 	vb2_dma_heap_memops.put(priv);
 }
@@ -908,7 +913,7 @@ static void test_device_cma(struct kunit *test)
 
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	heap = vb2_dma_heap_plane_heap(&ctx->a.vb, 0);
+	heap = plane_heap(&ctx->a);
 	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(heap), cma_get_name(cma));
 	KUNIT_EXPECT_TRUE(test, dma_heap_get_caps(heap) & DMA_HEAP_CAP_CONTIGUOUS);
 	vb2_dma_heap_memops.put(priv);
@@ -932,7 +937,8 @@ static void test_internal_no_kernel_mapping(struct kunit *test)
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
-				       "scratch", DMA_FROM_DEVICE,
+				       V4L2_HEAP_PURPOSE_SCRATCH,
+				       DMA_FROM_DEVICE,
 				       DMA_ATTR_NO_KERNEL_MAPPING);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
 	KUNIT_EXPECT_NULL(test, vb2_dma_heap_ibuf_vaddr(ibuf));
@@ -950,6 +956,67 @@ static int queue_entry(struct test_queue *tq, unsigned int index,
 	memset(d, 0, sizeof(*d));
 	d->index = index;
 	return vb2_enum_heaps(&tq->q, NULL, 0, d);
+}
+
+/*
+ * Internal entries are per group and heap: after a fallback a group's
+ * buffers are reported in each heap that holds them, and a group none of
+ * whose heaps is usable has no entry and does not end the enumeration.
+ */
+static void test_enum_internal_heaps(struct kunit *test)
+{
+	static const char * const no_heap[] = { "no-such-heap" };
+	static const char * const want[] = { TEST_HEAP, "system" };
+	struct test_ctx *ctx = test->priv;
+	struct vb2_heap_group groups[] = {
+		{ "reference", V4L2_HEAP_PURPOSE_REFERENCE, SZ_64K },
+		{ "scratch", V4L2_HEAP_PURPOSE_SCRATCH, SZ_64K },
+	};
+	struct vb2_dma_heap_policy unusable = {};
+	struct vb2_dma_heap_ibuf *ibufs[ARRAY_SIZE(want)];
+	struct vb2_dma_heap_internal internal;
+	struct v4l2_heapdesc d;
+	unsigned int i, first;
+
+	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&unusable, no_heap, 1, 0), 0);
+	vb2_dma_heap_internal_init(&internal, test_dev(test));
+	for (first = 0; !queue_entry(&ctx->a, first, &d); first++)
+		;
+
+	/* The second scratch buffer falls back to the system heap. */
+	set_budget(SZ_64K);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		ibufs[i] = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy,
+						   SZ_64K,
+						   V4L2_HEAP_PURPOSE_SCRATCH,
+						   DMA_TO_DEVICE, 0);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibufs[i]);
+		KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ibufs[i]->heap),
+				   want[i]);
+	}
+
+	vb2_dma_heap_internal_usage(&internal, &unusable, &groups[0]);
+	vb2_dma_heap_internal_usage(&internal, &ctx->a.policy, &groups[1]);
+	KUNIT_EXPECT_EQ(test, groups[0].num_entries, 0);
+	KUNIT_EXPECT_EQ(test, groups[1].num_entries, ARRAY_SIZE(want));
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		memset(&d, 0, sizeof(d));
+		d.index = first + i;
+		KUNIT_ASSERT_EQ(test, vb2_enum_heaps(&ctx->a.q, groups,
+						     ARRAY_SIZE(groups), &d), 0);
+		KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_INTERNAL);
+		KUNIT_EXPECT_EQ(test, d.purpose_id, V4L2_HEAP_PURPOSE_SCRATCH);
+		KUNIT_EXPECT_STREQ(test, (char *)d.name, want[i]);
+		KUNIT_EXPECT_EQ(test, d.count, 1);
+		KUNIT_EXPECT_EQ(test, d.bytes, SZ_64K);
+	}
+	d.index = first + i;
+	KUNIT_EXPECT_EQ(test, vb2_enum_heaps(&ctx->a.q, groups,
+					     ARRAY_SIZE(groups), &d), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		vb2_dma_heap_ibuf_free(ibufs[i]);
 }
 
 /*
@@ -1007,7 +1074,7 @@ static void test_gfp_dma32(struct kunit *test)
 		return;
 	}
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	sgt = vb2_dma_heap_plane_sgt(&ctx->a.vb, 0);
+	sgt = vb2_plane_cookie(&ctx->a.vb, 0);
 	for_each_sgtable_sg(sgt, s, i)
 		KUNIT_EXPECT_LE(test, sg_phys(s) + s->length - 1, DMA_BIT_MASK(32));
 	vb2_dma_heap_memops.put(priv);
@@ -1333,6 +1400,7 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_policy),
 	KUNIT_CASE(test_selected_heap),
 	KUNIT_CASE(test_enum_heaps),
+	KUNIT_CASE(test_enum_internal_heaps),
 	KUNIT_CASE(test_vaddr_atomic),
 	KUNIT_CASE(test_no_kernel_mapping),
 	KUNIT_CASE(test_selection_rechecked),

@@ -466,79 +466,6 @@ const struct vb2_mem_ops vb2_dma_heap_memops = {
 EXPORT_SYMBOL_GPL(vb2_dma_heap_memops);
 
 /*********************************************/
-/*                 planes                    */
-/*********************************************/
-
-static struct vb2_dma_heap_buf *vb2_dma_heap_plane(struct vb2_buffer *vb,
-						   unsigned int plane_no)
-{
-	if (plane_no >= vb->num_planes || !vb->planes[plane_no].mem_priv)
-		return NULL;
-	return vb->planes[plane_no].mem_priv;
-}
-
-/**
- * vb2_dma_heap_plane_sgt() - DMA mapping of a plane
- * @vb:		buffer of a queue using vb2_dma_heap_memops
- * @plane_no:	plane number
- *
- * Return: the scatterlist of the plane mapped for the queue's device, or
- * NULL if the plane has no memory (yet).
- */
-struct sg_table *vb2_dma_heap_plane_sgt(struct vb2_buffer *vb,
-					unsigned int plane_no)
-{
-	return vb2_plane_cookie(vb, plane_no);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_sgt);
-
-/**
- * vb2_dma_heap_plane_dma_addr() - DMA address of a contiguous plane
- * @vb:		buffer of a queue using vb2_dma_heap_memops
- * @plane_no:	plane number
- * @addr:	set to the plane's DMA address on success
- *
- * For devices that need a single DMA address per plane, like users of
- * vb2_dma_contig_plane_dma_addr(). Queues that rely on it should require
- * DMA_HEAP_CAP_CONTIGUOUS in their policy so that allocation and import
- * already refuse memory this function would refuse.
- *
- * Return: 0, -EINVAL if the plane has no memory, or -EFAULT if it is not
- * contiguous in the device's DMA address space.
- */
-int vb2_dma_heap_plane_dma_addr(struct vb2_buffer *vb, unsigned int plane_no,
-				dma_addr_t *addr)
-{
-	struct sg_table *sgt = vb2_dma_heap_plane_sgt(vb, plane_no);
-
-	if (!sgt)
-		return -EINVAL;
-	if (!vb2_dma_heap_sgt_contiguous(sgt))
-		return -EFAULT;
-
-	*addr = sg_dma_address(sgt->sgl);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_dma_addr);
-
-/**
- * vb2_dma_heap_plane_heap() - heap a plane was allocated from
- * @vb:		buffer of a queue using vb2_dma_heap_memops
- * @plane_no:	plane number
- *
- * Return: the heap of an MMAP plane, NULL for imported or user memory. The
- * reference is the plane's: it is valid while the buffer is.
- */
-struct dma_heap *vb2_dma_heap_plane_heap(struct vb2_buffer *vb,
-					 unsigned int plane_no)
-{
-	struct vb2_dma_heap_buf *buf = vb2_dma_heap_plane(vb, plane_no);
-
-	return buf ? buf->heap : NULL;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_plane_heap);
-
-/*********************************************/
 /*        driver-internal buffers            */
 /*********************************************/
 
@@ -561,14 +488,15 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  * @internal:	the context's set of internal buffers
  * @policy:	heaps to allocate from, as for queue buffers
  * @size:	size in bytes
- * @purpose:	what the buffer is for; a string that outlives the buffer
+ * @purpose_id:	what the buffer is for, one of the V4L2_HEAP_PURPOSE_*
+ *		values, which vb2_dma_heap_internal_usage() groups it by
  * @dma_dir:	direction of the device's DMA to the buffer
  * @attrs:	DMA_ATTR_NO_KERNEL_MAPPING for a buffer only the device
  *		accesses, e.g. from a heap of protected memory; 0 otherwise
  *
  * The buffer is mapped for the set's device and, unless @attrs says
  * otherwise, into the kernel, and stays in the set until
- * vb2_dma_heap_ibuf_free() or vb2_dma_heap_internal_release(). As with
+ * vb2_dma_heap_ibuf_free(). As with
  * dma_map_sg(), the CPU owns it until vb2_dma_heap_ibuf_sync_for_device().
  *
  * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
@@ -578,7 +506,7 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			const char *purpose, enum dma_data_direction dma_dir,
+			u32 purpose_id, enum dma_data_direction dma_dir,
 			unsigned long attrs)
 {
 	struct vb2_dma_heap_ibuf *ibuf;
@@ -592,7 +520,7 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 		return ERR_PTR(-ENOMEM);
 
 	ibuf->owner = internal;
-	ibuf->purpose = purpose;
+	ibuf->purpose_id = purpose_id;
 	ibuf->size = PAGE_ALIGN(size);
 	ibuf->dma_dir = dma_dir;
 
@@ -685,62 +613,52 @@ void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf)
 EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_sync_for_device);
 
 /**
- * vb2_dma_heap_internal_release() - free every internal buffer of a context
- * @internal: the set, as set up by vb2_dma_heap_internal_init()
- *
- * Called when the context goes away; the set may be reused afterwards.
- */
-void vb2_dma_heap_internal_release(struct vb2_dma_heap_internal *internal)
-{
-	struct vb2_dma_heap_ibuf *ibuf, *tmp;
-	LIST_HEAD(bufs);
-
-	mutex_lock(&internal->lock);
-	list_splice_init(&internal->bufs, &bufs);
-	mutex_unlock(&internal->lock);
-
-	list_for_each_entry_safe(ibuf, tmp, &bufs, list)
-		vb2_dma_heap_ibuf_destroy(ibuf);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_release);
-
-/**
  * vb2_dma_heap_internal_usage() - what a group of internal buffers holds
  * @internal:	the context's set of internal buffers
  * @policy:	the policy the group's buffers are allocated under
- * @group:	the group, by its purpose; its entry is filled in
+ * @group:	the group, by its purpose_id; its entries are filled in
  *
- * Describes the heap the group's buffers came from, or while it has none
- * the heap its next buffer would come from, and the memory they hold, for
- * vb2_enum_heaps(). The entry's name stays empty if no heap of @policy is
- * usable.
+ * Describes, for vb2_enum_heaps(), each heap that holds buffers of the
+ * group and the memory they hold there, or while the group has none the
+ * heap its next buffer would come from. A fallback spreads a group over
+ * the heaps of its policy, so all of its buffers must be allocated under
+ * one policy.
  */
 void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
 				 const struct vb2_dma_heap_policy *policy,
 				 struct vb2_heap_group *group)
 {
-	struct vb2_heap_entry *entry = &group->entry;
-	struct dma_heap *heap = NULL;
+	struct dma_heap *heaps[ARRAY_SIZE(group->entries)];
 	struct vb2_dma_heap_ibuf *ibuf;
-	unsigned int i = 0;
+	unsigned int i, n = 0;
 
-	memset(entry, 0, sizeof(*entry));
+	memset(group->entries, 0, sizeof(group->entries));
 	mutex_lock(&internal->lock);
 	list_for_each_entry(ibuf, &internal->bufs, list) {
-		if (strcmp(ibuf->purpose, group->purpose))
+		if (ibuf->purpose_id != group->purpose_id)
 			continue;
-		if (!heap)
-			heap = dma_heap_get(ibuf->heap);
-		entry->count++;
-		entry->bytes += ibuf->size;
+		for (i = 0; i < n && heaps[i] != ibuf->heap; i++)
+			;
+		if (i == n) {
+			if (WARN_ON_ONCE(n == ARRAY_SIZE(heaps)))
+				continue;
+			heaps[n++] = dma_heap_get(ibuf->heap);
+		}
+		group->entries[i].count++;
+		group->entries[i].bytes += ibuf->size;
 	}
 	mutex_unlock(&internal->lock);
 
-	if (!heap)
-		heap = vb2_heap_policy_next(policy, internal->dev, 0, &i);
-	vb2_heap_fill_entry(heap, entry);
-	entry->active = true;
-	dma_heap_put(heap);
+	if (!n) {
+		i = 0;
+		heaps[0] = vb2_heap_policy_next(policy, internal->dev, 0, &i);
+		n = heaps[0] ? 1 : 0;
+	}
+	for (i = 0; i < n; i++) {
+		vb2_heap_fill_entry(heaps[i], &group->entries[i]);
+		dma_heap_put(heaps[i]);
+	}
+	group->num_entries = n;
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_usage);
 

@@ -18,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include <kunit/visibility.h>
 #include <media/videobuf2-core.h>
 #include <media/videobuf2-heap.h>
 
@@ -393,8 +394,9 @@ EXPORT_SYMBOL_GPL(vb2_queue_active_heap);
  * returning to a policy none of whose heaps is usable. On failure the
  * previous selection stays.
  */
-int vb2_queue_select_heap(struct vb2_queue *q, struct dma_heap *heap,
-			  struct vb2_heap_entry *entry)
+VISIBLE_IF_KUNIT int vb2_queue_select_heap(struct vb2_queue *q,
+					   struct dma_heap *heap,
+					   struct vb2_heap_entry *entry)
 {
 	int ret;
 
@@ -420,7 +422,7 @@ out:
 	dma_heap_put(heap);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(vb2_queue_select_heap);
+EXPORT_SYMBOL_IF_KUNIT(vb2_queue_select_heap);
 
 /**
  * vb2_queue_select_heap_file() - select the heap behind a heap device node
