@@ -496,8 +496,9 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  *
  * The buffer is mapped for the set's device and, unless @attrs says
  * otherwise, into the kernel, and stays in the set until
- * vb2_dma_heap_ibuf_free(). As with
- * dma_map_sg(), the CPU owns it until vb2_dma_heap_ibuf_sync_for_device().
+ * vb2_dma_heap_ibuf_free(). As after dma_map_sg(), the device owns it: the
+ * CPU may access it only after vb2_dma_heap_ibuf_sync_for_cpu(), until it
+ * hands it back with vb2_dma_heap_ibuf_sync_for_device().
  *
  * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
  * is exhausted, -ENODEV if no heap of the policy is registered with the
