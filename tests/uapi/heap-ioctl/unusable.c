@@ -14,6 +14,7 @@ void check_unusable(struct ktap *k, struct run *run, uint32_t type)
 {
 	struct v4l2_heap h = { .type = type };
 	const char *q = buf_type_name(type);
+	unsigned int active;
 	struct entries list;
 	struct ktap sub;
 	int err;
@@ -25,9 +26,9 @@ void check_unusable(struct ktap *k, struct run *run, uint32_t type)
 	ktap_result(&sub, err == ENODEV, "%s: G_HEAP: %s, want %s", q,
 		    strerror(err), strerror(ENODEV));
 	err = enumerate(run->fd, type, &list);
-	ktap_result(&sub, !err && !count_usage(&list, V4L2_HEAP_USAGE_ACTIVE),
+	active = err ? 0 : count_usage(&list, V4L2_HEAP_USAGE_ACTIVE);
+	ktap_result(&sub, !err && !active,
 		    "%s: ENUM_HEAPS: %s, %u entries, %u active", q,
-		    strerror(err), list.n,
-		    count_usage(&list, V4L2_HEAP_USAGE_ACTIVE));
+		    strerror(err), list.n, active);
 	ktap_subtest_end(k, &sub, "%s", q);
 }
