@@ -350,6 +350,27 @@ static void dma_heap_test_caps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
 }
 
+#if IS_REACHABLE(CONFIG_DMABUF_HEAPS_SYSTEM)
+/*
+ * The system heap's pages for confidential computing are shared with the
+ * host, which only a dma-buf tells its importers: no in-kernel user gets
+ * them without one.
+ */
+static void dma_heap_test_cc_shared_mem_unsupported(struct kunit *test)
+{
+	struct dma_heap *heap = system_heap_add_cc_shared(HEAP_A);
+	struct sg_table *table;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, heap);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_heap_remove, heap), 0);
+	KUNIT_EXPECT_FALSE(test, dma_heap_can_mem_alloc(heap));
+	table = dma_heap_mem_alloc(heap, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(table), -EOPNOTSUPP);
+	if (!IS_ERR(table))
+		dma_heap_mem_free(heap, table);
+}
+#endif
+
 /* One page more than asked for, of the zero page: nobody maps it. */
 static struct sg_table *test_heap_mem_alloc_long(struct dma_heap *heap,
 						 unsigned long len)
@@ -589,6 +610,9 @@ static struct kunit_case dma_heap_test_cases[] = {
 	KUNIT_CASE(dma_heap_test_from_other_file),
 	KUNIT_CASE(dma_heap_test_from_file),
 	KUNIT_CASE(dma_heap_test_caps),
+#if IS_REACHABLE(CONFIG_DMABUF_HEAPS_SYSTEM)
+	KUNIT_CASE(dma_heap_test_cc_shared_mem_unsupported),
+#endif
 	KUNIT_CASE(dma_heap_test_mem_wrong_length),
 	KUNIT_CASE(dma_heap_test_mem_unsupported),
 	KUNIT_CASE(dma_heap_test_mem_alloc),
