@@ -78,9 +78,11 @@ expect "a fixed baseline failure is reported" 0 'known failures: 1, baseline fai
 	vicodec/stateful-decoder partly
 
 log new 52 4 "MMAP (select)" "USERPTR (select)"
-expect "a new failure fails" 1 'new failures: USERPTR \(select\);' vicodec/stateful-decoder new
+expect "a new failure fails, with where it failed" 1 \
+	'new failures: USERPTR \(select\) \(fail: v4l2-test-buffers\.cpp\(1234\): node->streamon\(q\.g_type\(\)\)\);' \
+	vicodec/stateful-decoder new
 
-expect "a baseline entry of another node does not excuse" 1 'new failures: MMAP \(select\);' \
+expect "a baseline entry of another node does not excuse" 1 'new failures: MMAP \(select\) \(fail: ' \
 	vim2m/vim2m partly
 
 log slashes 53 4 "VIDIOC_G/S_PARM"
