@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0 number=0
 # KTAP: one result per expect below.
 echo "KTAP version 1"
-echo "1..20"
+echo "1..21"
 
 # log NAME OK UNSUPPORTED [FAILING-TEST...]: a complete compliance log with
 # OK passing tests, UNSUPPORTED "OK (Not Supported)" ones and the named
@@ -115,6 +115,19 @@ printf '\tVideo Capture: Frame #000\tVideo Capture: Frame #001\t\ttest USERPTR (
 total 58 57 1 >>"$tmp/counters.log"
 expect "a failure after frame counters is seen" 1 'new failures: USERPTR \(select\);' \
 	vim2m/vim2m counters
+
+# A poll timeout is reported after the frame counters, on their line,
+# before the caller's own fail: line.
+log stalled 54 3
+sed -i '$d' "$tmp/stalled.log"
+printf '\tVideo Output: Frame #002 (select)\t\tfail: v4l2-test-buffers.cpp(1770): ret == 0\n' \
+	>>"$tmp/stalled.log"
+printf '\t\tfail: v4l2-test-buffers.cpp(2281): captureBufs(node, q)\n\ttest MMAP (select): FAIL\n' \
+	>>"$tmp/stalled.log"
+total 58 57 1 >>"$tmp/stalled.log"
+expect "a failure after frame counters names its first fail: line" 1 \
+	'new failures: MMAP \(select\) \(fail: v4l2-test-buffers\.cpp\(1770\): ret == 0\);' \
+	vim2m/vim2m stalled
 
 log fewer 50 4
 expect "fewer tests than stock fail" 1 'lost tests: 54 run, the stock driver runs 58' \
