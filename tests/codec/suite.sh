@@ -2,7 +2,8 @@
 # In-VM suite: vicodec encodes and decodes the same frames through real
 # GStreamer pipelines (v4l2fwhtenc ! v4l2fwhtdec) with its stock allocator
 # and with each heap; bitstream and decoded frames must be byte-identical,
-# and with the CMA heap the codec's memory must really come from CMA.
+# with the CMA heap the codec's memory must really come from CMA, and its
+# internal buffers, which the CPU codes, must be mapped for no device.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
@@ -59,20 +60,49 @@ same_file() { # LABEL FILE
 	fi
 }
 
+# sample_dma_directions: until killed, every 0.1 s, the direction of each
+# DMA mapping vicodec's devices hold, as DMA-API debugging lists them.
+sample_dma_directions() {
+	while :; do
+		grep '^vicodec ' /sys/kernel/debug/dma-api/dump | grep -o 'DMA_[A-Z_]*'
+		sleep 0.1
+	done
+}
+
+# The codec runs on the CPU: its reference and compressed frames must be
+# mapped for no device, while its queue buffers are (DMA_TO_DEVICE), which
+# shows that the samples saw the stream.
+internal_not_dma_mapped() { # LABEL
+	local dirs=$OUT/$1/dma-directions
+	if ! grep -qx DMA_TO_DEVICE "$dirs"; then
+		result FAIL "codec/$1/internal-not-dma-mapped" "no sample saw a queue buffer of vicodec mapped"
+	elif grep -qx DMA_BIDIRECTIONAL "$dirs"; then
+		result FAIL "codec/$1/internal-not-dma-mapped" "$(grep -cx DMA_BIDIRECTIONAL "$dirs") DMA_BIDIRECTIONAL mappings sampled: an internal buffer is mapped for the device"
+	else
+		result PASS "codec/$1/internal-not-dma-mapped" "$(sort "$dirs" | uniq -c | xargs)"
+	fi
+}
+
 # Stock (roundtrip, frames), each heap (roundtrip, frames, two files
-# identical, memory), unload.
-ktap_plan $((2 + 5 * ${#HEAPS[@]} + 1))
+# identical, memory, internal buffers), unload.
+ktap_plan $((2 + 6 * ${#HEAPS[@]} + 1))
 
 check codec/stock/roundtrip roundtrip stock
 decoded_all_frames stock
 
 for heap in "${HEAPS[@]}"; do
 	before=$(cma_allocated)
+	mkdir -p "$OUT/heap=$heap"
+	sample_dma_directions >"$OUT/heap=$heap/dma-directions" &
+	sampler=$!
 	check "codec/heap=$heap/roundtrip" roundtrip "heap=$heap" "heap=$heap"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
 	decoded_all_frames "heap=$heap"
 	same_file "heap=$heap" enc.fwht
 	same_file "heap=$heap" dec.yuv
 	# Queue buffers plus the reference and compressed frames, in pages.
 	check "codec/heap=$heap/memory" came_from "$heap" "$before" $((EXPECTED / FRAMES * 2 / 4096))
+	internal_not_dma_mapped "heap=$heap"
 done
 check codec/unload unload_drivers

@@ -44,9 +44,10 @@ struct vb2_dma_heap_internal {
  * @size:	size in bytes, rounded up to whole pages
  * @heap:	the heap the buffer came from
  * @mem:	the buffer's memory, which holds the heap
- * @sgt:	DMA mapping of the buffer for the owner's device
- * @dma_dir:	direction of that mapping
- * @vaddr:	kernel mapping, none with DMA_ATTR_NO_KERNEL_MAPPING
+ * @sgt:	the buffer's pages, mapped for the owner's device unless
+ *		@dma_dir is DMA_NONE
+ * @dma_dir:	direction of that mapping, or DMA_NONE
+ * @vaddr:	kernel mapping of a DMA_NONE buffer, NULL otherwise
  */
 struct vb2_dma_heap_ibuf {
 	struct list_head list;
@@ -65,11 +66,8 @@ void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			u32 purpose_id, enum dma_data_direction dma_dir,
-			unsigned long attrs);
+			u32 purpose_id, enum dma_data_direction dma_dir);
 void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
-void vb2_dma_heap_ibuf_sync_for_cpu(struct vb2_dma_heap_ibuf *ibuf);
-void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf);
 void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
 				 const struct vb2_dma_heap_policy *policy,
 				 struct vb2_heap_group *group);
@@ -78,8 +76,8 @@ void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
  * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer
  * @ibuf: the buffer
  *
- * Return: the kernel mapping made when the buffer was allocated, NULL for
- * a buffer allocated with DMA_ATTR_NO_KERNEL_MAPPING.
+ * Return: the kernel mapping made when the buffer was allocated with
+ * DMA_NONE, NULL for a buffer mapped for DMA, which the CPU does not access.
  */
 static inline void *vb2_dma_heap_ibuf_vaddr(struct vb2_dma_heap_ibuf *ibuf)
 {

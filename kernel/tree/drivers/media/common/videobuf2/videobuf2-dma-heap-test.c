@@ -627,20 +627,28 @@ static void test_internal_buffers(struct kunit *test)
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 
 	ref = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_1M + 1,
-				      V4L2_HEAP_PURPOSE_REFERENCE,
-				      DMA_BIDIRECTIONAL, 0);
+				      V4L2_HEAP_PURPOSE_REFERENCE, DMA_NONE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref);
 	scratch = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
 					  V4L2_HEAP_PURPOSE_SCRATCH,
-					  DMA_TO_DEVICE, 0);
+					  DMA_TO_DEVICE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, scratch);
 
 	KUNIT_EXPECT_EQ(test, ref->size, SZ_1M + PAGE_SIZE);
 	KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ref->heap), TEST_HEAP);
-	KUNIT_EXPECT_NOT_NULL(test, ref->sgt);
+
+	/* The CPU's buffer is mapped into the kernel and for no device. */
+	KUNIT_EXPECT_EQ(test, sgt_dma_len(ref->sgt), 0);
 	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_ibuf_vaddr(ref));
 	fill(vb2_dma_heap_ibuf_vaddr(ref), ref->size);
 	KUNIT_EXPECT_TRUE(test, matches(vb2_dma_heap_ibuf_vaddr(ref), ref->size));
+
+	/*
+	 * The device's is the device's alone; DMA-API debugging checks its
+	 * unmap against the mapping.
+	 */
+	KUNIT_EXPECT_GE(test, sgt_dma_len(scratch->sgt), SZ_64K);
+	KUNIT_EXPECT_NULL(test, vb2_dma_heap_ibuf_vaddr(scratch));
 
 	list_for_each_entry(ibuf, &internal.bufs, list)
 		n++;
@@ -782,7 +790,7 @@ static void test_enum_heaps(struct kunit *test)
 
 	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K + 1,
 				       V4L2_HEAP_PURPOSE_SCRATCH,
-				       DMA_TO_DEVICE, 0);
+				       DMA_TO_DEVICE);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
 	d.index = queue_entries;
 	KUNIT_EXPECT_EQ(test, enum_heaps(&ctx->a, &internal, groups,
@@ -922,33 +930,6 @@ static void test_device_cma(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, cma_get_name(cma));
 }
 
-/*
- * An internal buffer of protected memory has no kernel mapping; its owner
- * hands it between CPU and device with the sync helpers. DMA-API debugging
- * checks the syncs against the mapping.
- */
-static void test_internal_no_kernel_mapping(struct kunit *test)
-{
-	struct test_ctx *ctx = test->priv;
-	struct vb2_dma_heap_internal internal;
-	struct vb2_dma_heap_ibuf *ibuf;
-
-	set_policy(test, &ctx->a, 0, "system", NULL);
-	vb2_dma_heap_internal_init(&internal, test_dev(test));
-
-	ibuf = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy, SZ_64K,
-				       V4L2_HEAP_PURPOSE_SCRATCH,
-				       DMA_FROM_DEVICE,
-				       DMA_ATTR_NO_KERNEL_MAPPING);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibuf);
-	KUNIT_EXPECT_NULL(test, vb2_dma_heap_ibuf_vaddr(ibuf));
-	KUNIT_EXPECT_GE(test, sgt_dma_len(ibuf->sgt), SZ_64K);
-	vb2_dma_heap_ibuf_sync_for_device(ibuf);
-	vb2_dma_heap_ibuf_sync_for_cpu(ibuf);
-	vb2_dma_heap_ibuf_free(ibuf);
-	KUNIT_EXPECT_TRUE(test, list_empty(&internal.bufs));
-}
-
 /* Fills @d with the queue's ENUM_HEAPS entry @index. */
 static int queue_entry(struct test_queue *tq, unsigned int index,
 		       struct v4l2_heapdesc *d)
@@ -990,7 +971,7 @@ static void test_enum_internal_heaps(struct kunit *test)
 		ibufs[i] = vb2_dma_heap_ibuf_alloc(&internal, &ctx->a.policy,
 						   SZ_64K,
 						   V4L2_HEAP_PURPOSE_SCRATCH,
-						   DMA_TO_DEVICE, 0);
+						   DMA_TO_DEVICE);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ibufs[i]);
 		KUNIT_EXPECT_STREQ(test, dma_heap_get_name(ibufs[i]->heap),
 				   want[i]);
@@ -1405,7 +1386,6 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_no_kernel_mapping),
 	KUNIT_CASE(test_selection_rechecked),
 	KUNIT_CASE(test_device_cma),
-	KUNIT_CASE(test_internal_no_kernel_mapping),
 	KUNIT_CASE(test_dma_mask),
 	KUNIT_CASE(test_gfp_dma32),
 	KUNIT_CASE(test_compatible_heaps),

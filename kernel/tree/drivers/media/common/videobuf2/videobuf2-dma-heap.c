@@ -490,15 +490,15 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
  * @size:	size in bytes
  * @purpose_id:	what the buffer is for, one of the V4L2_HEAP_PURPOSE_*
  *		values, which vb2_dma_heap_internal_usage() groups it by
- * @dma_dir:	direction of the device's DMA to the buffer
- * @attrs:	DMA_ATTR_NO_KERNEL_MAPPING for a buffer only the device
- *		accesses, e.g. from a heap of protected memory; 0 otherwise
+ * @dma_dir:	direction of the device's DMA to the buffer, or DMA_NONE for
+ *		a buffer only the CPU accesses, such as a codec's that runs
+ *		in software
  *
- * The buffer is mapped for the set's device and, unless @attrs says
- * otherwise, into the kernel, and stays in the set until
- * vb2_dma_heap_ibuf_free(). As after dma_map_sg(), the device owns it: the
- * CPU may access it only after vb2_dma_heap_ibuf_sync_for_cpu(), until it
- * hands it back with vb2_dma_heap_ibuf_sync_for_device().
+ * A buffer for DMA is mapped for the set's device, which owns it from then
+ * on as after dma_map_sgtable(): the CPU does not access it, and it has no
+ * kernel mapping, so it may come from a heap of protected memory. A
+ * DMA_NONE buffer is mapped into the kernel instead, for the CPU alone.
+ * Either stays in the set until vb2_dma_heap_ibuf_free().
  *
  * Return: the buffer or an ERR_PTR(): -ENOMEM once every heap of the policy
  * is exhausted, -ENODEV if no heap of the policy is registered with the
@@ -507,8 +507,7 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
 struct vb2_dma_heap_ibuf *
 vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 			const struct vb2_dma_heap_policy *policy, size_t size,
-			u32 purpose_id, enum dma_data_direction dma_dir,
-			unsigned long attrs)
+			u32 purpose_id, enum dma_data_direction dma_dir)
 {
 	struct vb2_dma_heap_ibuf *ibuf;
 	int ret = -ENOMEM;
@@ -533,17 +532,15 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	ibuf->heap = ibuf->mem->heap;
 	ibuf->sgt = ibuf->mem->table;
 
-	ret = dma_map_sgtable(internal->dev, ibuf->sgt, dma_dir, 0);
-	if (ret)
-		goto err_mem_free;
-
-	if (!(attrs & DMA_ATTR_NO_KERNEL_MAPPING)) {
+	if (dma_dir == DMA_NONE) {
 		ibuf->vaddr = vmap(ibuf->mem->pages, ibuf->mem->num_pages,
 				   VM_MAP, PAGE_KERNEL);
-		if (!ibuf->vaddr) {
-			ret = -ENOMEM;
-			goto err_unmap;
-		}
+		if (!ibuf->vaddr)
+			goto err_mem_free;
+	} else {
+		ret = dma_map_sgtable(internal->dev, ibuf->sgt, dma_dir, 0);
+		if (ret)
+			goto err_mem_free;
 	}
 
 	mutex_lock(&internal->lock);
@@ -551,8 +548,6 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	mutex_unlock(&internal->lock);
 	return ibuf;
 
-err_unmap:
-	dma_unmap_sgtable(internal->dev, ibuf->sgt, dma_dir, 0);
 err_mem_free:
 	vb2_dma_heap_mem_free(ibuf->mem);
 err_free:
@@ -563,9 +558,10 @@ EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_alloc);
 
 static void vb2_dma_heap_ibuf_destroy(struct vb2_dma_heap_ibuf *ibuf)
 {
-	if (ibuf->vaddr)
+	if (ibuf->dma_dir == DMA_NONE)
 		vunmap(ibuf->vaddr);
-	dma_unmap_sgtable(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir, 0);
+	else
+		dma_unmap_sgtable(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir, 0);
 	vb2_dma_heap_mem_free(ibuf->mem);
 	kfree(ibuf);
 }
@@ -585,33 +581,6 @@ void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf)
 	vb2_dma_heap_ibuf_destroy(ibuf);
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_free);
-
-/**
- * vb2_dma_heap_ibuf_sync_for_cpu() - give a driver-internal buffer to the CPU
- * @ibuf: the buffer, after the device's DMA to it has completed
- *
- * Makes what the device wrote visible through the kernel mapping, as
- * dma_sync_sgtable_for_cpu() does for the buffer's mapping.
- */
-void vb2_dma_heap_ibuf_sync_for_cpu(struct vb2_dma_heap_ibuf *ibuf)
-{
-	dma_sync_sgtable_for_cpu(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_sync_for_cpu);
-
-/**
- * vb2_dma_heap_ibuf_sync_for_device() - give a driver-internal buffer to
- *	the device
- * @ibuf: the buffer, before the device's DMA to or from it starts
- *
- * Makes what the CPU wrote visible to the device, as
- * dma_sync_sgtable_for_device() does for the buffer's mapping.
- */
-void vb2_dma_heap_ibuf_sync_for_device(struct vb2_dma_heap_ibuf *ibuf)
-{
-	dma_sync_sgtable_for_device(ibuf->owner->dev, ibuf->sgt, ibuf->dma_dir);
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_ibuf_sync_for_device);
 
 /**
  * vb2_dma_heap_internal_usage() - what a group of internal buffers holds
