@@ -20,6 +20,9 @@
 #     defconfig and the test kernel's fragments;
 # and after the last one the documentation directories the series touches
 # with the kernel's own Sphinx setup (make htmldocs), warnings as errors.
+# A patch whose tree, configurations and checker passed before is not
+# built again, so that after a change a rerun starts where the series
+# changed.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/paths.sh"
 . "$(dirname "$0")/lib.sh"
@@ -116,7 +119,8 @@ check_series() {
 	local bout=$KTREE/series-check config=$KOUT/.config
 	local mout=$VB2HEAP_CACHE/linux-$KERNEL/series-check-modules
 	local aout=$VB2HEAP_CACHE/linux-$KERNEL/series-check-arm64
-	local patch f targets start
+	local passed=$VB2HEAP_CACHE/linux-$KERNEL/series-check-passed
+	local patch f targets start key
 	local -A dirs=() docs=()
 	[ -f "$config" ] || die "no kernel configuration at $config; run 'make kernel'"
 	command -v aarch64-linux-gnu-gcc >/dev/null ||
@@ -129,7 +133,7 @@ check_series() {
 	git -C "$wt" reset -q --hard base
 	git -C "$wt" clean -q -fdx
 	whole_series_configs "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs"
-	mkdir -p "$bout" "$mout" "$aout"
+	mkdir -p "$bout" "$mout" "$aout" "$passed"
 	for patch in "$out"/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ "${patch##*/}" = 0000-cover-letter.patch ] && continue
 		start=$SECONDS
@@ -141,20 +145,39 @@ check_series() {
 			Documentation/*.rst | Documentation/*.exceptions) docs[$(sphinx_dir "$f")]=1 ;;
 			esac
 		done < <(git -C "$wt" diff --name-only HEAD~1 HEAD)
+		key=$(passed_key)
+		if [ -f "$passed/$key" ]; then
+			echo "ok ${patch##*/}: $(cat "$passed/$key") (passed before)"
+			continue
+		fi
 		configure "$mout" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/modules.config"
 		build "the kernel with the series' tristates as modules" "$mout" vmlinux_o modules
 		targets=("${!dirs[@]}")
 		if [ ${#targets[@]} = 0 ]; then
-			echo "ok ${patch##*/}: modules build links, no C file touched yet ($((SECONDS - start)) s)"
+			echo "modules build links, no C file touched yet" >"$passed/$key"
+			echo "ok ${patch##*/}: $(cat "$passed/$key") ($((SECONDS - start)) s)"
 			continue
 		fi
 		configure "$bout" "$config"
 		build "the test configuration" "$bout" "${targets[@]}"
 		configure "$aout" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/arm64.config" "${ARM64[@]}"
 		build "arm64" "$aout" "${ARM64[@]}" "${targets[@]}"
-		echo "ok ${patch##*/}: builds (${targets[*]}), as modules and for arm64 ($((SECONDS - start)) s)"
+		echo "builds (${targets[*]}), as modules and for arm64" >"$passed/$key"
+		echo "ok ${patch##*/}: $(cat "$passed/$key") ($((SECONDS - start)) s)"
 	done
 	check_docs "${!docs[@]}"
+}
+
+# passed_key: what a patch's builds depend on: the worktree's files, the
+# three configurations, the compilers and this script.
+passed_key() {
+	{
+		git -C "$wt" rev-parse 'HEAD^{tree}'
+		cat "$config" "$VB2HEAP_CACHE/linux-$KERNEL/series-check-configs/"*.config \
+			"${BASH_SOURCE[0]}"
+		gcc --version
+		aarch64-linux-gnu-gcc --version
+	} | sha256sum | cut -c1-32
 }
 
 # sphinx_dir FILE: the directory of Documentation/ whose Sphinx build
