@@ -3,7 +3,7 @@
 # GStreamer pipelines (v4l2fwhtenc ! v4l2fwhtdec) with its stock allocator
 # and with each heap; bitstream and decoded frames must be byte-identical,
 # with the CMA heap the codec's memory must really come from CMA, and its
-# internal buffers, which the CPU codes, must be mapped for no device.
+# internal buffers, which only the CPU touches, must be mapped for no device.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
