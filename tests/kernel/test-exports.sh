@@ -3,7 +3,10 @@
 # tree (upstream takes no export without one), outside the file that
 # defines it and the KUnit tests, or is listed with the reason in
 # tests/kernel/exports-without-user. A symbol exported as __name behind a
-# name() macro counts as used where name is.
+# name() macro counts as used where name is. And the series' media code
+# asks the DMA API and the heap layer what a device can use, rather than
+# including their internals (dma-direct.h, dma-map-ops.h), as the DMA
+# mapping maintainers require of drivers.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 . scripts/paths.sh
@@ -53,11 +56,20 @@ for line in "${symbols[@]}"; do
 	fi
 done
 
+# dma_internals: the lines the series adds to media code that include the
+# DMA mapping code's internal headers.
+dma_internals() {
+	git_m diff "base..$APPLIED" -- drivers/media include/media | awk '
+		/^\+\+\+ b\// { file = substr($2, 3) }
+		/^\+#include <linux\/(dma-direct|dma-map-ops)\.h>/ { print file ": " substr($0, 2) }'
+}
+
 echo "KTAP version 1"
-echo "1..2"
+echo "1..3"
 echo "# ${#symbols[@]} symbols exported by the series"
 ktap_judge 1 "every export has a user" \
 	"$([ ${#unused[@]} = 0 ] || echo "no user outside its file and KUnit: ${unused[*]}")"
 ktap_judge 2 "$BASELINE lists only exports without a user" \
 	"$([ ${#stale[@]} = 0 ] || echo "used now, drop from the list: ${stale[*]}")"
+ktap_judge 3 "media code uses the DMA API, not its internals" "$(dma_internals)"
 [ $failures = 0 ]

@@ -9,11 +9,13 @@
  * that shows there keeps the heap's ops and private data loaded.
  */
 
+#include <kunit/device.h>
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/bits.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
+#include <linux/dma-map-ops.h>
 #include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/file.h>
@@ -601,6 +603,50 @@ static void dma_heap_test_max_phys(struct kunit *test)
 	}
 }
 
+/*
+ * A device's CMA area is found as the heap registered first for it, which
+ * is the CMA heap's where it exports the area; a heap registered later for
+ * the same area is never found, and neither is one after its removal.
+ */
+static void dma_heap_test_find_device_cma(struct kunit *test)
+{
+	struct device *dev = kunit_device_register(test, "dma-heap-test");
+	struct dma_heap_export_info exp_info = { .ops = &test_heap_ops };
+	static const char * const names[] = { HEAP_A, HEAP_B };
+	struct dma_heap *heaps[ARRAY_SIZE(names)], *found;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	exp_info.cma = dev_get_cma_area(dev);
+	if (!exp_info.cma)
+		kunit_skip(test, "no default CMA area: boot with cma=");
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		exp_info.name = names[i];
+		heaps[i] = dma_heap_add(&exp_info);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, heaps[i]);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, test_heap_remove,
+								heaps[i]), 0);
+	}
+
+	found = dma_heap_find_device_cma(dev);
+	KUNIT_ASSERT_NOT_NULL(test, found);
+	KUNIT_EXPECT_PTR_NE(test, found, heaps[1]);
+	if (IS_REACHABLE(CONFIG_DMABUF_HEAPS_CMA)) {
+		KUNIT_EXPECT_PTR_NE(test, found, heaps[0]);
+		KUNIT_EXPECT_TRUE(test, dma_heap_get_caps(found) & DMA_HEAP_CAP_CONTIGUOUS);
+	} else {
+		KUNIT_EXPECT_PTR_EQ(test, found, heaps[0]);
+	}
+	dma_heap_put(found);
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		kunit_release_action(test, test_heap_remove, heaps[i]);
+	found = dma_heap_find_device_cma(dev);
+	KUNIT_EXPECT_EQ(test, !found, !IS_REACHABLE(CONFIG_DMABUF_HEAPS_CMA));
+	dma_heap_put(found);
+}
+
 static struct kunit_case dma_heap_test_cases[] = {
 	KUNIT_CASE(dma_heap_test_find_by_name),
 	KUNIT_CASE(dma_heap_test_owner_refs),
@@ -618,6 +664,7 @@ static struct kunit_case dma_heap_test_cases[] = {
 	KUNIT_CASE(dma_heap_test_mem_alloc),
 	KUNIT_CASE(dma_heap_test_mem_free_returns_at_once),
 	KUNIT_CASE(dma_heap_test_max_phys),
+	KUNIT_CASE(dma_heap_test_find_device_cma),
 	{}
 };
 

@@ -9,10 +9,7 @@
  * is dropped when the queue is released.
  */
 
-#include <linux/cma.h>
-#include <linux/dma-direct.h>
 #include <linux/dma-heap.h>
-#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/module.h>
@@ -41,10 +38,7 @@ static bool vb2_heap_reachable(struct dma_heap *heap, struct device *dev,
 
 	if ((gfp & GFP_DMA32) && max_phys > DMA_BIT_MASK(32))
 		return false;
-	if (!dma_addressing_limited(dev))
-		return true;
-	return phys_to_dma(dev, max_phys) <=
-	       min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+	return dma_phys_reachable(dev, max_phys);
 }
 
 /*
@@ -61,25 +55,10 @@ static bool vb2_heap_usable(const struct vb2_dma_heap_policy *policy,
 	       vb2_heap_reachable(heap, dev, gfp);
 }
 
-/*
- * The heap the kernel registered for @dev's CMA area, which is its own
- * (a "memory-region" in the device tree) or else the default one, named
- * after the area; referenced, or NULL.
- */
-static struct dma_heap *vb2_heap_device_cma(struct device *dev)
-{
-	struct cma *cma;
-
-	if (!IS_ENABLED(CONFIG_DMA_CMA))
-		return NULL;
-	cma = dev_get_cma_area(dev);
-	return cma ? dma_heap_find_by_name(cma_get_name(cma)) : NULL;
-}
-
 static struct dma_heap *vb2_heap_resolve(const char *name, struct device *dev)
 {
 	if (!strcmp(name, VB2_DMA_HEAP_DEVICE_CMA))
-		return vb2_heap_device_cma(dev);
+		return dma_heap_find_device_cma(dev);
 	return dma_heap_find_by_name(name);
 }
 
