@@ -14,6 +14,31 @@
 
 #include "heap-ioctl.h"
 
+/*
+ * Whether @selected, what S_HEAP answered for the unlisted CMA heap @name,
+ * names another heap of the list, one of contiguous memory.
+ */
+static bool is_alias_of(const struct entries *list, const char *name,
+			const struct v4l2_heap *selected)
+{
+	const char *listed = (const char *)selected->name;
+
+	return strcmp(listed, name) && is_cma_heap(listed) &&
+	       (selected->flags & V4L2_HEAP_FL_SELECTED) &&
+	       (find(list, V4L2_HEAP_USAGE_ACTIVE, listed) ||
+		find(list, V4L2_HEAP_USAGE_COMPATIBLE, listed));
+}
+
+/* Returns the queue to the selection G_HEAP reported as @before. */
+static void restore_heap(struct run *run, uint32_t type,
+			 const struct v4l2_heap *before)
+{
+	if (before->flags & V4L2_HEAP_FL_SELECTED)
+		s_heap_named(run->fd, type, (const char *)before->name, NULL);
+	else
+		s_heap(run->fd, type, V4L2_HEAP_FD_DEFAULT, NULL);
+}
+
 void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 			 const struct entries *list)
 {
@@ -84,10 +109,22 @@ void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 	for (i = 0; i < n; i++) {
 		if (!incompatible[i])
 			continue;
-		err = s_heap_named(run->fd, type, heaps[i], NULL);
-		ktap_result(&sub, err == EINVAL,
-			    "%s: S_HEAP with incompatible heap '%s': %s", q,
-			    heaps[i], strerror(err));
+		err = s_heap_named(run->fd, type, heaps[i], &after);
+		if (err || !is_cma_heap(heaps[i])) {
+			ktap_result(&sub, err == EINVAL,
+				    "%s: S_HEAP with incompatible heap '%s': %s",
+				    q, heaps[i], strerror(err));
+			continue;
+		}
+		/*
+		 * A CMA area registered under a second name is one heap to
+		 * the kernel, listed under its first name: selecting it by
+		 * the other selects that heap.
+		 */
+		ktap_result(&sub, is_alias_of(list, heaps[i], &after),
+			    "%s: S_HEAP with '%s', not listed, selects the listed heap '%s' of the same area",
+			    q, heaps[i], (const char *)after.name);
+		restore_heap(run, type, &before);
 	}
 
 	g_heap(run->fd, type, &after);

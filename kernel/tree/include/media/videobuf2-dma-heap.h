@@ -10,6 +10,7 @@
 #include <linux/dma-heap.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/printk.h>
 #include <linux/types.h>
 #include <media/videobuf2-core.h>
 
@@ -71,6 +72,21 @@ void vb2_dma_heap_ibuf_free(struct vb2_dma_heap_ibuf *ibuf);
 void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
 				 const struct vb2_dma_heap_policy *policy,
 				 struct vb2_heap_group *group);
+
+#if IS_ENABLED(CONFIG_VIDEOBUF2_DMA_HEAP)
+int vb2_dma_heap_policy_from_param(struct vb2_dma_heap_policy *policy,
+				   const char *param, u32 caps, const char *who);
+#else
+static inline int
+vb2_dma_heap_policy_from_param(struct vb2_dma_heap_policy *policy,
+			       const char *param, u32 caps, const char *who)
+{
+	if (!param || !param[0])
+		return 0;
+	pr_err("%s: heap=%s needs CONFIG_VIDEOBUF2_DMA_HEAP\n", who, param);
+	return -EINVAL;
+}
+#endif
 
 /**
  * vb2_dma_heap_ibuf_vaddr - kernel address of a driver-internal buffer

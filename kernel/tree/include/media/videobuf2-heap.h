@@ -26,8 +26,9 @@ struct vb2_queue;
 
 /**
  * struct vb2_dma_heap_policy - where a queue's buffers may come from
- * @heaps:	names of acceptable heaps as under /dev/dma_heap, or
- *		%VB2_DMA_HEAP_DEVICE_CMA, most preferred first
+ * @heaps:	the acceptable heaps, most preferred first, each referenced;
+ *		NULL for %VB2_DMA_HEAP_DEVICE_CMA, whose heap depends on the
+ *		device and is found from its CMA area when used
  * @num_heaps:	number of entries used in @heaps
  * @caps:	DMA_HEAP_CAP_* flags every heap used must have, e.g.
  *		DMA_HEAP_CAP_CONTIGUOUS for a device without an IOMMU or
@@ -43,9 +44,12 @@ struct vb2_queue;
  * device with a dedicated region can fall back to system memory. The same
  * heaps, or with @any_heap every registered heap that meets those
  * conditions, are the ones userspace may select for a queue.
+ *
+ * A driver sets its policies with vb2_dma_heap_policy_set(), which looks
+ * the heaps up once, and drops them with vb2_dma_heap_policy_release().
  */
 struct vb2_dma_heap_policy {
-	const char *heaps[VB2_DMA_HEAP_MAX_HEAPS];
+	struct dma_heap *heaps[VB2_DMA_HEAP_MAX_HEAPS];
 	unsigned int num_heaps;
 	u32 caps;
 	bool any_heap;
@@ -97,7 +101,7 @@ struct vb2_heap_group {
 int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
 			    const char * const *heaps, unsigned int num_heaps,
 			    u32 caps);
-int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy);
+void vb2_dma_heap_policy_release(struct vb2_dma_heap_policy *policy);
 struct dma_heap *vb2_heap_policy_next(const struct vb2_dma_heap_policy *policy,
 				      struct device *dev, gfp_t gfp,
 				      unsigned int *i);
@@ -117,6 +121,11 @@ int vb2_queue_select_heap(struct vb2_queue *q, struct dma_heap *heap,
 			  struct vb2_heap_entry *entry);
 #endif
 #else
+static inline void
+vb2_dma_heap_policy_release(struct vb2_dma_heap_policy *policy)
+{
+}
+
 static inline bool vb2_queue_uses_heaps(struct vb2_queue *q)
 {
 	return false;

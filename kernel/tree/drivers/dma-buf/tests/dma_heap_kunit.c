@@ -606,14 +606,16 @@ static void dma_heap_test_max_phys(struct kunit *test)
 /*
  * A device's CMA area is found as the heap registered first for it, which
  * is the CMA heap's where it exports the area; a heap registered later for
- * the same area is never found, and neither is a removed one.
+ * the same area is never found, by its name, its node or a walk, and
+ * neither is a removed one.
  */
 static void dma_heap_test_find_device_cma(struct kunit *test)
 {
 	struct device *dev = kunit_device_register(test, "dma-heap-test");
 	struct dma_heap_export_info exp_info = { .ops = &test_heap_ops };
 	static const char * const names[] = { HEAP_A, HEAP_B };
-	struct dma_heap *heaps[ARRAY_SIZE(names)], *found;
+	struct dma_heap *heaps[ARRAY_SIZE(names)], *found, *heap = NULL;
+	struct file *file;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
@@ -637,6 +639,26 @@ static void dma_heap_test_find_device_cma(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, IS_BUILTIN(CONFIG_DMABUF_HEAPS_CMA));
 	else
 		KUNIT_EXPECT_TRUE(test, dma_heap_get_caps(found) & DMA_HEAP_CAP_CONTIGUOUS);
+
+	heap = dma_heap_find_by_name(HEAP_B);
+	KUNIT_EXPECT_PTR_EQ(test, heap, found);
+	dma_heap_put(heap);
+
+	file = dma_heap_open_file(heaps[1]);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	heap = dma_heap_from_file(file);
+	KUNIT_EXPECT_PTR_EQ(test, heap, found);
+	if (!IS_ERR(heap))
+		dma_heap_put(heap);
+	fput(file);
+	flush_delayed_fput();
+
+	heap = NULL;
+	while ((heap = dma_heap_get_next(heap))) {
+		KUNIT_EXPECT_PTR_NE(test, heap, heaps[1]);
+		if (heap != found)
+			KUNIT_EXPECT_PTR_NE(test, heap, heaps[0]);
+	}
 	dma_heap_put(found);
 
 	for (i = 0; i < ARRAY_SIZE(names); i++)

@@ -106,7 +106,7 @@ static void set_policy(struct kunit *test, struct test_queue *tq, u32 caps,
 	const char * const heaps[] = { first, second };
 
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&tq->policy, heaps,
-						      ARRAY_SIZE(heaps), caps), 0);
+						      second ? 2 : 1, caps), 0);
 }
 
 static struct dma_buf *test_heap_allocate(struct dma_heap *heap,
@@ -244,6 +244,8 @@ static void test_exit(struct kunit *test)
 
 	vb2_queue_release_heap(&ctx->a.q);
 	vb2_queue_release_heap(&ctx->b.q);
+	vb2_dma_heap_policy_release(&ctx->a.policy);
+	vb2_dma_heap_policy_release(&ctx->b.policy);
 	release_buffers();
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&test_heap_budget),
 			    test_heap_budget_given,
@@ -661,30 +663,61 @@ static void test_internal_buffers(struct kunit *test)
 static void test_policy(struct kunit *test)
 {
 	static const char * const too_many[] = { "a", "b", "c", "d", "e" };
-	static const char * const with_empty[] = { "", "system", NULL, TEST_HEAP };
+	static const char * const heaps[] = { "system", VB2_DMA_HEAP_DEVICE_CMA,
+					      TEST_HEAP };
 	static const char * const unknown[] = { "no-such-heap", "system" };
-	struct vb2_dma_heap_policy policy = {};
+	struct vb2_dma_heap_policy policy = { .any_heap = true };
+	struct dma_heap *system = dma_heap_find_by_name("system");
 
+	KUNIT_ASSERT_NOT_NULL(test, system);
 	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, too_many,
 						      ARRAY_SIZE(too_many), 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty, 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, heaps, 0, 0), -EINVAL);
 
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty,
-						      ARRAY_SIZE(with_empty), 0), 0);
-	KUNIT_EXPECT_EQ(test, policy.num_heaps, 2);
-	KUNIT_EXPECT_STREQ(test, policy.heaps[0], "system");
-	KUNIT_EXPECT_STREQ(test, policy.heaps[1], TEST_HEAP);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), 0);
-
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, heaps,
+						      ARRAY_SIZE(heaps), 0), 0);
+	KUNIT_EXPECT_EQ(test, policy.num_heaps, ARRAY_SIZE(heaps));
+	KUNIT_EXPECT_PTR_EQ(test, policy.heaps[0], system);
+	KUNIT_EXPECT_NULL(test, policy.heaps[1]);
+	KUNIT_EXPECT_PTR_EQ(test, policy.heaps[2], test_heap);
 	/* Setting the heaps leaves the driver's widening alone. */
-	policy.any_heap = true;
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, with_empty,
-						      ARRAY_SIZE(with_empty), 0), 0);
 	KUNIT_EXPECT_TRUE(test, policy.any_heap);
 
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&policy, unknown,
-						      ARRAY_SIZE(unknown), 0), 0);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&policy), -ENODEV);
+	/* A heap not registered is refused at once, and nothing changes. */
+	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_set(&policy, unknown,
+						      ARRAY_SIZE(unknown), 0), -ENODEV);
+	KUNIT_EXPECT_EQ(test, policy.num_heaps, ARRAY_SIZE(heaps));
+	KUNIT_EXPECT_PTR_EQ(test, policy.heaps[2], test_heap);
+
+	vb2_dma_heap_policy_release(&policy);
+	KUNIT_EXPECT_EQ(test, policy.num_heaps, 0);
+	dma_heap_put(system);
+}
+
+/*
+ * A policy looks its heaps up when it is set, not at each allocation: it
+ * keeps allocating from a heap that no lookup finds any longer.
+ */
+static void test_policy_holds_heaps(struct kunit *test)
+{
+	const struct dma_heap_export_info exp_info = {
+		.name = "vb2-kunit-held-heap",
+		.ops = &test_heap_ops,
+	};
+	struct test_ctx *ctx = test->priv;
+	struct dma_heap *heap;
+	void *priv;
+
+	heap = dma_heap_add(&exp_info);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, heap);
+	set_policy(test, &ctx->a, 0, exp_info.name, NULL);
+	dma_heap_remove(heap);
+	KUNIT_EXPECT_NULL(test, dma_heap_find_by_name(exp_info.name));
+
+	priv = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_PTR_EQ(test, plane_heap(&ctx->a), heap);
+	vb2_dma_heap_memops.put(priv);
 }
 
 static void test_selected_heap(struct kunit *test)
@@ -915,7 +948,6 @@ static void test_device_cma(struct kunit *test)
 	require_cma(test);
 	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&ctx->a.policy, heaps,
 						      ARRAY_SIZE(heaps), 0), 0);
-	KUNIT_EXPECT_EQ(test, vb2_dma_heap_policy_check(&ctx->a.policy), 0);
 
 	priv = alloc_plane(test, &ctx->a);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
@@ -944,7 +976,7 @@ static int queue_entry(struct test_queue *tq, unsigned int index,
  */
 static void test_enum_internal_heaps(struct kunit *test)
 {
-	static const char * const no_heap[] = { "no-such-heap" };
+	static const char * const system[] = { "system" };
 	static const char * const want[] = { TEST_HEAP, "system" };
 	struct test_ctx *ctx = test->priv;
 	struct vb2_heap_group groups[] = {
@@ -958,7 +990,9 @@ static void test_enum_internal_heaps(struct kunit *test)
 	unsigned int i, first;
 
 	set_policy(test, &ctx->a, 0, TEST_HEAP, "system");
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&unusable, no_heap, 1, 0), 0);
+	/* The system heap's memory is not contiguous. */
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_policy_set(&unusable, system, 1,
+						      DMA_HEAP_CAP_CONTIGUOUS), 0);
 	vb2_dma_heap_internal_init(&internal, test_dev(test));
 	for (first = 0; !queue_entry(&ctx->a, first, &d); first++)
 		;
@@ -996,6 +1030,7 @@ static void test_enum_internal_heaps(struct kunit *test)
 					     ARRAY_SIZE(groups), &d), -EINVAL);
 	for (i = 0; i < ARRAY_SIZE(want); i++)
 		vb2_dma_heap_ibuf_free(ibufs[i]);
+	vb2_dma_heap_policy_release(&unusable);
 }
 
 /*
@@ -1377,6 +1412,7 @@ static struct kunit_case vb2_dma_heap_test_cases[] = {
 	KUNIT_CASE(test_contiguous_import),
 	KUNIT_CASE(test_internal_buffers),
 	KUNIT_CASE(test_policy),
+	KUNIT_CASE(test_policy_holds_heaps),
 	KUNIT_CASE(test_selected_heap),
 	KUNIT_CASE(test_enum_heaps),
 	KUNIT_CASE(test_enum_internal_heaps),

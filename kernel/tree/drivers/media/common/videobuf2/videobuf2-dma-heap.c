@@ -632,6 +632,45 @@ void vb2_dma_heap_internal_usage(struct vb2_dma_heap_internal *internal,
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_usage);
 
+/**
+ * vb2_dma_heap_policy_from_param() - set a policy from a heap module parameter
+ * @policy:	the policy, zeroed, with &vb2_dma_heap_policy.any_heap as the
+ *		driver wants it
+ * @param:	the parameter: a heap name as under /dev/dma_heap,
+ *		%VB2_DMA_HEAP_DEVICE_CMA, or empty or NULL for none
+ * @caps:	DMA_HEAP_CAP_* flags every heap used must have
+ * @who:	the driver's name in messages
+ *
+ * For drivers that let the user pick a heap when they are loaded: the heap
+ * named, then the system heap, so that a device with a region of its own
+ * falls back to system memory. Refusing a heap that cannot be used, rather
+ * than loading without it, keeps a typo from going unnoticed. The driver
+ * drops the policy with vb2_dma_heap_policy_release() when it is unloaded.
+ *
+ * Return: 0, with @policy left empty for an empty @param, or -EINVAL,
+ * logged, if the heap cannot be used.
+ */
+int vb2_dma_heap_policy_from_param(struct vb2_dma_heap_policy *policy,
+				   const char *param, u32 caps, const char *who)
+{
+	const char * const heaps[] = { param, "system" };
+	int ret;
+
+	if (!param || !param[0])
+		return 0;
+
+	ret = vb2_dma_heap_policy_set(policy, heaps,
+				      strcmp(param, "system") ? 2 : 1, caps);
+	if (ret) {
+		pr_err("%s: cannot allocate from heap '%s'\n", who, param);
+		return -EINVAL;
+	}
+	pr_info("%s: allocating buffers from heap %s%s\n", who, param,
+		caps & DMA_HEAP_CAP_CONTIGUOUS ? ", contiguous only" : "");
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_from_param);
+
 MODULE_DESCRIPTION("videobuf2 memory allocator backed by dma-buf heaps");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS("DMA_BUF_HEAP");

@@ -55,11 +55,13 @@ static bool vb2_heap_usable(const struct vb2_dma_heap_policy *policy,
 	       vb2_heap_reachable(heap, dev, gfp);
 }
 
-static struct dma_heap *vb2_heap_resolve(const char *name, struct device *dev)
+/* The heap of @policy's entry @i for @dev, referenced, or NULL. */
+static struct dma_heap *vb2_heap_policy_get(const struct vb2_dma_heap_policy *policy,
+					    unsigned int i, struct device *dev)
 {
-	if (!strcmp(name, VB2_DMA_HEAP_DEVICE_CMA))
-		return dma_heap_find_device_cma(dev);
-	return dma_heap_find_by_name(name);
+	if (policy->heaps[i])
+		return dma_heap_get(policy->heaps[i]);
+	return dma_heap_find_device_cma(dev);
 }
 
 /**
@@ -81,7 +83,7 @@ struct dma_heap *vb2_heap_policy_next(const struct vb2_dma_heap_policy *policy,
 	struct dma_heap *heap;
 
 	while (*i < policy->num_heaps) {
-		heap = vb2_heap_resolve(policy->heaps[(*i)++], dev);
+		heap = vb2_heap_policy_get(policy, (*i)++, dev);
 		if (heap && vb2_heap_usable(policy, heap, dev, gfp))
 			return heap;
 		dma_heap_put(heap);
@@ -93,15 +95,17 @@ EXPORT_SYMBOL_GPL(vb2_heap_policy_next);
 static bool vb2_heap_in_policy(const struct vb2_dma_heap_policy *policy,
 			       struct dma_heap *heap, struct device *dev)
 {
-	struct dma_heap *named;
+	struct dma_heap *device_cma;
 	unsigned int i;
-	bool found;
 
 	for (i = 0; i < policy->num_heaps; i++) {
-		named = vb2_heap_resolve(policy->heaps[i], dev);
-		found = named == heap;
-		dma_heap_put(named);
-		if (found)
+		if (policy->heaps[i] == heap)
+			return true;
+		if (policy->heaps[i])
+			continue;
+		device_cma = dma_heap_find_device_cma(dev);
+		dma_heap_put(device_cma);
+		if (device_cma == heap)
 			return true;
 	}
 	return false;
@@ -130,18 +134,41 @@ bool vb2_heap_compatible(struct vb2_queue *q, struct dma_heap *heap,
 EXPORT_SYMBOL_GPL(vb2_heap_compatible);
 
 /**
+ * vb2_dma_heap_policy_release() - drop the heaps of a heap policy
+ * @policy: a policy vb2_dma_heap_policy_set() set, or a zeroed one
+ *
+ * For when no queue or internal buffer uses the policy any longer; the
+ * policy is left empty. Buffers hold their heaps themselves, so they may
+ * outlive it.
+ */
+void vb2_dma_heap_policy_release(struct vb2_dma_heap_policy *policy)
+{
+	while (policy->num_heaps)
+		dma_heap_put(policy->heaps[--policy->num_heaps]);
+}
+EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_release);
+
+/**
  * vb2_dma_heap_policy_set() - fill in a heap policy
- * @policy:	the policy to set
- * @heaps:	heap names, most preferred first; empty names are skipped so
- *		that an unset module parameter can be passed as is
+ * @policy:	the policy to set, with &vb2_dma_heap_policy.any_heap as the
+ *		driver wants it; heaps it held before are dropped
+ * @heaps:	heap names as under /dev/dma_heap, or
+ *		%VB2_DMA_HEAP_DEVICE_CMA, most preferred first
  * @num_heaps:	number of entries in @heaps
  * @caps:	DMA_HEAP_CAP_* flags every heap used must have
  *
- * Only the name pointers are stored: the strings must outlive the policy.
- * &vb2_dma_heap_policy.any_heap stays as the driver set it.
+ * Looks the named heaps up, once: heaps stay registered, so the policy
+ * holds them until vb2_dma_heap_policy_release(). A name that matches no
+ * heap is an error, reported at once, rather than a fallback the user
+ * would not notice. The heap of %VB2_DMA_HEAP_DEVICE_CMA is found when the
+ * policy is used, for the device memory is taken for, and may be missing
+ * until the CMA heap is loaded.
  *
- * Return: 0, or -EINVAL when more than %VB2_DMA_HEAP_MAX_HEAPS names remain
- * or none does.
+ * Context: Process context.
+ *
+ * Return: 0; -EINVAL when @num_heaps is 0 or more than
+ * %VB2_DMA_HEAP_MAX_HEAPS; -ENODEV, logged, if a heap is not registered.
+ * On failure @policy is left as it was.
  */
 int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
 			    const char * const *heaps, unsigned int num_heaps,
@@ -151,53 +178,31 @@ int vb2_dma_heap_policy_set(struct vb2_dma_heap_policy *policy,
 		.caps = caps,
 		.any_heap = policy->any_heap,
 	};
-	unsigned int i;
 
-	for (i = 0; i < num_heaps; i++) {
-		if (!heaps[i] || !heaps[i][0])
-			continue;
-		if (new.num_heaps == VB2_DMA_HEAP_MAX_HEAPS)
-			return -EINVAL;
-		new.heaps[new.num_heaps++] = heaps[i];
-	}
-	if (!new.num_heaps)
+	if (!num_heaps || num_heaps > VB2_DMA_HEAP_MAX_HEAPS)
 		return -EINVAL;
 
+	for (; new.num_heaps < num_heaps; new.num_heaps++) {
+		const char *name = heaps[new.num_heaps];
+		struct dma_heap *heap = NULL;
+
+		if (strcmp(name, VB2_DMA_HEAP_DEVICE_CMA)) {
+			heap = dma_heap_find_by_name(name);
+			if (!heap) {
+				pr_err("videobuf2: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
+				       name);
+				vb2_dma_heap_policy_release(&new);
+				return -ENODEV;
+			}
+		}
+		new.heaps[new.num_heaps] = heap;
+	}
+
+	vb2_dma_heap_policy_release(policy);
 	*policy = new;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_set);
-
-/**
- * vb2_dma_heap_policy_check() - check that every heap of a policy exists
- * @policy: the policy
- *
- * Meant for probe time, so that a heap name given by the user that matches
- * no registered heap is reported at once rather than at the first
- * allocation. Logs the missing heap. %VB2_DMA_HEAP_DEVICE_CMA depends on
- * the device and is resolved at allocation time only.
- *
- * Return: 0, or -ENODEV if a heap of @policy is not registered.
- */
-int vb2_dma_heap_policy_check(const struct vb2_dma_heap_policy *policy)
-{
-	struct dma_heap *heap;
-	unsigned int i;
-
-	for (i = 0; i < policy->num_heaps; i++) {
-		if (!strcmp(policy->heaps[i], VB2_DMA_HEAP_DEVICE_CMA))
-			continue;
-		heap = dma_heap_find_by_name(policy->heaps[i]);
-		if (!heap) {
-			pr_err("videobuf2: no dma-buf heap named '%s' (see /dev/dma_heap)\n",
-			       policy->heaps[i]);
-			return -ENODEV;
-		}
-		dma_heap_put(heap);
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(vb2_dma_heap_policy_check);
 
 /**
  * vb2_heap_fill_entry() - describe a heap
