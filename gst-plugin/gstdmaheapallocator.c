@@ -94,9 +94,13 @@ alloc_memory (GstDmaHeapAllocator * self, gsize size,
     gst_dma_heap_set_error (error, &err);
     return NULL;
   }
-  /* The memory owns the fd from here on and closes it when freed. */
-  mem = gst_fd_allocator_alloc (GST_ALLOCATOR (self), fd, maxsize,
-      GST_FD_MEMORY_FLAG_NONE);
+  /*
+   * The memory owns the fd from here on and closes it when freed. It keeps
+   * its mapping once made, so that each map costs a cache sync rather than
+   * an mmap() and a munmap().
+   */
+  mem = gst_dmabuf_allocator_alloc_with_flags (GST_ALLOCATOR (self), fd,
+      maxsize, GST_FD_MEMORY_FLAG_KEEP_MAPPED);
   if (params->prefix || params->padding)
     gst_memory_resize (mem, params->prefix, size);
   GST_LOG_OBJECT (self, "fd %d: %" G_GSIZE_FORMAT " bytes from heap %s", fd,
@@ -326,4 +330,9 @@ static void
 gst_dma_heap_allocator_init (GstDmaHeapAllocator * self)
 {
   self->heap_fd = -1;
+  /*
+   * GstFdAllocator sets it; left set, GstVideoDmabufPool and the copy
+   * GStreamer falls back to would not call gst_allocator_alloc() on us.
+   */
+  GST_OBJECT_FLAG_UNSET (self, GST_ALLOCATOR_FLAG_CUSTOM_ALLOC);
 }

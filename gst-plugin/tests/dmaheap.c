@@ -77,6 +77,51 @@ GST_START_TEST (test_allocator_registered)
 
 GST_END_TEST;
 
+/* How many dma-bufs this process has mapped, from /proc/self/maps. */
+static guint
+dmabuf_mappings (void)
+{
+  gchar *maps = NULL, *line;
+  guint n = 0;
+
+  fail_unless (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  for (line = strstr (maps, "/dmabuf:"); line;
+      line = strstr (line + 1, "/dmabuf:"))
+    n++;
+  g_free (maps);
+  return n;
+}
+
+/*
+ * Allocated as GstUdmabufAllocator allocates: by gst_allocator_alloc(),
+ * which copies and GstVideoDmabufPool only call on an allocator without
+ * GST_ALLOCATOR_FLAG_CUSTOM_ALLOC, and mapped once for the memory's life.
+ */
+GST_START_TEST (test_allocator_flags)
+{
+  GstAllocator *allocator;
+  GstMapInfo map;
+  GstMemory *mem;
+  guint before;
+
+  allocator = gst_allocator_find ("dmaheap:system");
+  fail_unless (allocator != NULL);
+  fail_if (GST_OBJECT_FLAG_IS_SET (allocator,
+          GST_ALLOCATOR_FLAG_CUSTOM_ALLOC));
+
+  before = dmabuf_mappings ();
+  mem = gst_allocator_alloc (allocator, 5000, NULL);
+  fail_unless (mem != NULL);
+  fail_unless (gst_memory_map (mem, &map, GST_MAP_READWRITE));
+  gst_memory_unmap (mem, &map);
+  fail_unless_equals_int (dmabuf_mappings (), before + 1);
+  gst_memory_unref (mem);
+  fail_unless_equals_int (dmabuf_mappings (), before);
+  gst_object_unref (allocator);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_allocator_params)
 {
   GstAllocationParams params;
@@ -214,6 +259,7 @@ dmaheap_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_allocator_registered);
+  tcase_add_test (tc, test_allocator_flags);
   tcase_add_test (tc, test_allocator_params);
   tcase_add_test (tc, test_element_pool);
   tcase_add_test (tc, test_element_copies_other_memory);
