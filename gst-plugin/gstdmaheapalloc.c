@@ -67,6 +67,9 @@ struct _GstDmaHeapAlloc
   /* properties, under the object lock */
   gchar *heap;
   gint heap_fd;
+  /* for heap-fd, made when it is set, or why it could not be */
+  GstAllocator *fd_allocator;
+  GError *fd_error;
   gchar *active_heap;
 
   /* the streaming thread's */
@@ -224,12 +227,13 @@ ensure_pool (GstDmaHeapAlloc * self, GstCaps * caps)
   GST_OBJECT_LOCK (self);
   wanted = g_strdup (self->heap);
   heap_fd = self->heap_fd;
+  allocator = self->fd_allocator ? gst_object_ref (self->fd_allocator) : NULL;
+  if (self->fd_error)
+    error = g_error_copy (self->fd_error);
   GST_OBJECT_UNLOCK (self);
 
   /* A heap handed over as an fd is known by the node it was opened from. */
-  allocator = NULL;
   if (heap_fd >= 0) {
-    allocator = gst_dma_heap_allocator_new_for_fd (heap_fd, &error);
     g_free (wanted);
     if (!allocator)
       goto failed;
@@ -478,11 +482,23 @@ gst_dma_heap_alloc_set_property (GObject * object, guint prop_id,
       }
       GST_OBJECT_UNLOCK (self);
       break;
-    case PROP_HEAP_FD:
+    case PROP_HEAP_FD:{
+      gint fd = g_value_get_int (value);
+      GstAllocator *allocator = NULL;
+      GError *error = NULL;
+
+      /* Duplicated now: by negotiation the number may name another file. */
+      if (fd >= 0)
+        allocator = gst_dma_heap_allocator_new_for_fd (fd, &error);
       GST_OBJECT_LOCK (self);
-      self->heap_fd = g_value_get_int (value);
+      self->heap_fd = fd;
+      gst_clear_object (&self->fd_allocator);
+      g_clear_error (&self->fd_error);
+      self->fd_allocator = allocator;
+      self->fd_error = error;
       GST_OBJECT_UNLOCK (self);
       break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -520,6 +536,8 @@ gst_dma_heap_alloc_finalize (GObject * object)
 
   clear_pool (self);
   gst_clear_caps (&self->caps);
+  gst_clear_object (&self->fd_allocator);
+  g_clear_error (&self->fd_error);
   g_free (self->heap);
   g_free (self->active_heap);
   G_OBJECT_CLASS (gst_dma_heap_alloc_parent_class)->finalize (object);
@@ -548,7 +566,7 @@ gst_dma_heap_alloc_class_init (GstDmaHeapAllocClass * klass)
       g_param_spec_int ("heap-fd", "Heap fd",
           "An open file descriptor of a heap's node to allocate from, handed "
           "over by a process that may open the heap; it takes the place of "
-          "heap, and is duplicated, so the caller keeps it (-1: none)", -1,
+          "heap, and is duplicated when set, so the caller may close it (-1: none)", -1,
           G_MAXINT, -1,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));

@@ -191,6 +191,36 @@ GST_START_TEST (test_element_pool)
 
 GST_END_TEST;
 
+/*
+ * heap-fd is duplicated when it is set: the caller may close its fd at
+ * once, and the number naming another file by negotiation changes nothing.
+ */
+GST_START_TEST (test_element_heap_fd_duplicated)
+{
+  GstHarness *h = gst_harness_new ("dmaheapalloc");
+  gint fd = open ("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+  gchar *active = NULL;
+  GstBuffer *in;
+
+  fail_unless (fd >= 0);
+  g_object_set (h->element, "heap-fd", fd, NULL);
+  close (fd);
+  fail_unless_equals_int (open ("/dev/null", O_RDONLY | O_CLOEXEC), fd);
+
+  gst_harness_set_src_caps_str (h, CAPS);
+  in = gst_harness_create_buffer (h, FRAME_SIZE);
+  fail_unless (in != NULL);
+  assert_from_system_heap (gst_buffer_peek_memory (in, 0));
+  g_object_get (h->element, "active-heap", &active, NULL);
+  fail_unless_equals_string (active, "system");
+  g_free (active);
+  gst_buffer_unref (in);
+  gst_harness_teardown (h);
+  close (fd);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_element_copies_other_memory)
 {
   GstHarness *h = harness_for ("system");
@@ -262,6 +292,7 @@ dmaheap_suite (void)
   tcase_add_test (tc, test_allocator_flags);
   tcase_add_test (tc, test_allocator_params);
   tcase_add_test (tc, test_element_pool);
+  tcase_add_test (tc, test_element_heap_fd_duplicated);
   tcase_add_test (tc, test_element_copies_other_memory);
   tcase_add_test (tc, test_element_no_such_heap);
   return s;
