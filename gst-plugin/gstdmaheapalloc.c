@@ -566,8 +566,8 @@ gst_dma_heap_alloc_class_init (GstDmaHeapAllocClass * klass)
       g_param_spec_int ("heap-fd", "Heap fd",
           "An open file descriptor of a heap's node to allocate from, handed "
           "over by a process that may open the heap; it takes the place of "
-          "heap, and is duplicated when set, so the caller may close it (-1: none)", -1,
-          G_MAXINT, -1,
+          "heap, and is duplicated when set, so the caller may close it "
+          "(-1: none)", -1, G_MAXINT, -1,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   active_heap_pspec = g_param_spec_string ("active-heap", "Active heap",
