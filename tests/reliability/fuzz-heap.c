@@ -288,6 +288,26 @@ static void fuzz_g_heap(struct fuzz *f, struct vdev *d)
 		check_answer(f, "G_HEAP", &h, type);
 }
 
+/*
+ * A CMA area registered under two names is one heap to the kernel, which
+ * selects it under the name it lists: only contiguous heaps can be that.
+ */
+static bool contiguous(const char *heap)
+{
+	char path[128];
+	unsigned int caps = 0;
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/caps", heap);
+	file = fopen(path, "r");
+	if (!file)
+		return false;
+	if (fscanf(file, "%x", &caps) != 1)
+		caps = 0;
+	fclose(file);
+	return caps & 1;
+}
+
 static void fuzz_s_heap(struct fuzz *f, struct vdev *d)
 {
 	struct v4l2_heap h;
@@ -309,7 +329,8 @@ static void fuzz_s_heap(struct fuzz *f, struct vdev *d)
 		fail(f, "S_HEAP", "fd changed");
 	for (i = 0; i < f->nfds; i++)
 		if (f->fds[i] == fd && f->heaps[i][0] &&
-		    strcmp(f->heaps[i], (char *)h.name))
+		    strcmp(f->heaps[i], (char *)h.name) &&
+		    !(contiguous(f->heaps[i]) && contiguous((char *)h.name)))
 			fail(f, "S_HEAP", "selected '%s' through a descriptor of '%s'",
 			     h.name, f->heaps[i]);
 	if (fd != V4L2_HEAP_FD_DEFAULT)
