@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/dma-heap-test.h"
 #include "vdev.h"
 
 #define MAX_DEVICES	8
@@ -288,26 +289,6 @@ static void fuzz_g_heap(struct fuzz *f, struct vdev *d)
 		check_answer(f, "G_HEAP", &h, type);
 }
 
-/*
- * A CMA area registered under two names is one heap to the kernel, which
- * selects it under the name it lists: only contiguous heaps can be that.
- */
-static bool contiguous(const char *heap)
-{
-	char path[128];
-	unsigned int caps = 0;
-	FILE *file;
-
-	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/caps", heap);
-	file = fopen(path, "r");
-	if (!file)
-		return false;
-	if (fscanf(file, "%x", &caps) != 1)
-		caps = 0;
-	fclose(file);
-	return caps & 1;
-}
-
 static void fuzz_s_heap(struct fuzz *f, struct vdev *d)
 {
 	struct v4l2_heap h;
@@ -327,10 +308,14 @@ static void fuzz_s_heap(struct fuzz *f, struct vdev *d)
 	check_answer(f, "S_HEAP", &h, type);
 	if (h.fd != fd)
 		fail(f, "S_HEAP", "fd changed");
+	/*
+	 * A CMA area registered under two names is one heap, which the
+	 * kernel selects under the name it lists.
+	 */
 	for (i = 0; i < f->nfds; i++)
 		if (f->fds[i] == fd && f->heaps[i][0] &&
 		    strcmp(f->heaps[i], (char *)h.name) &&
-		    !(contiguous(f->heaps[i]) && contiguous((char *)h.name)))
+		    !(is_cma_heap(f->heaps[i]) && is_cma_heap((char *)h.name)))
 			fail(f, "S_HEAP", "selected '%s' through a descriptor of '%s'",
 			     h.name, f->heaps[i]);
 	if (fd != V4L2_HEAP_FD_DEFAULT)

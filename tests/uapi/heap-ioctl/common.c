@@ -144,14 +144,6 @@ static int read_number(const char *path, unsigned long long *value)
 	return ok ? 0 : -1;
 }
 
-int heap_caps(const char *heap, unsigned long long *caps)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/caps", heap);
-	return read_number(path, caps);
-}
-
 /*
  * Pages all CMA areas have handed out so far. A CMA heap need not be named
  * after its area (7.3's "default_cma_region" hands out the pages of the
@@ -176,15 +168,6 @@ unsigned long long cma_pages(void)
 	}
 	closedir(dir);
 	return total;
-}
-
-/* Only CMA heaps report contiguous memory here. */
-bool is_cma_heap(const char *heap)
-{
-	unsigned long long caps = 0;
-
-	heap_caps(heap, &caps);
-	return caps & V4L2_HEAP_FL_CONTIGUOUS;
 }
 
 int system_heaps(char names[MAX_HEAPS][V4L2_HEAP_NAME_SIZE])

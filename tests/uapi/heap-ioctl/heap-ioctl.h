@@ -19,6 +19,7 @@
 
 #include <linux/videodev2.h>
 
+#include "../../lib/dma-heap-test.h"
 #include "../../lib/ktap.h"
 #include "../../lib/v4l2-test.h"
 
@@ -50,9 +51,7 @@ const struct v4l2_heapdesc *find(const struct entries *list, uint32_t usage,
 				 const char *name);
 unsigned int count_usage(const struct entries *list, uint32_t usage);
 unsigned long long format_buffer_size(int fd, uint32_t type);
-int heap_caps(const char *heap, unsigned long long *caps);
 unsigned long long cma_pages(void);
-bool is_cma_heap(const char *heap);
 int system_heaps(char names[MAX_HEAPS][V4L2_HEAP_NAME_SIZE]);
 int open_heap(const char *name, int flags);
 int s_heap(int fd, uint32_t type, int heap_fd, struct v4l2_heap *out);
