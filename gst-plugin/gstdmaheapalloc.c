@@ -168,7 +168,8 @@ choose_heap (GstDmaHeapAlloc * self, const GstVideoInfo * info,
     default_layout (&self->layout, info);
     return g_strdup (automatic ? "system" : wanted);
   }
-  if (!gst_dma_heap_device_query (&device, path, side, info, &error))
+  if (!gst_dma_heap_device_query (&device, neighbour, path, side, info,
+          &error))
     goto failed;
   if (!device.is_v4l2) {
     GST_INFO_OBJECT (self, "%s of %" GST_PTR_FORMAT " is no V4L2 device%s",

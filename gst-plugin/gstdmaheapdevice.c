@@ -3,15 +3,12 @@
  * What a neighbouring V4L2 element's device says about the buffers it
  * takes: which heap, and how they are laid out.
  *
- * The element is found through its "device" property, and the device is
- * asked through a file descriptor of our own, after setting the
- * negotiated format on it: the heap a driver picks and the layout depend
- * on the format. For a memory-to-memory device that fd is a context of
- * its own, which starts with the driver's default format. A capture or
- * output device has one format for all its file handles, and its element
- * may not have set it yet: v4l2src sets it only after its ALLOCATION
- * query, which is what asks us. Setting it first changes nothing the
- * element does not set next.
+ * The element is found through its "device" property. The heap a driver
+ * picks and the layout depend on the format, which the element may not
+ * have set yet (v4l2src sets it only after its ALLOCATION query, which is
+ * what asks us), and which is not ours to set: a capture or output device
+ * has one format for all its file handles. So the layout is asked for the
+ * negotiated format with VIDIOC_TRY_FMT, and the device keeps its state.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -249,23 +246,29 @@ pick_queue (GstDmaHeapDevice * device, gint fd, GstPadDirection side,
 }
 
 /*
- * Sets the stream's format on our fd (see the top of the file). Without a
- * V4L2 name for it, or on a device busy with buffers, a capture or output
- * device keeps the format it has, which its element set; a
- * memory-to-memory context of our own would only have the default.
+ * The layout the queue would give the stream's buffers, asked with
+ * VIDIOC_TRY_FMT, which changes nothing on the device. Without a V4L2 name
+ * for the format, a capture or output device is asked about the format it
+ * has, which its element sets; a memory-to-memory context has only the
+ * format its element gave it.
  */
 static gboolean
-set_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
+try_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
     gboolean m2m, GError ** error)
 {
   guint32 fourcc = fourcc_of (GST_VIDEO_INFO_FORMAT (info));
   const gchar *name = gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info));
+  struct v4l2heap_err err;
   struct v4l2_format format;
-  guint32 got_fourcc, width, height;
+  guint32 got_fourcc;
 
   if (!fourcc && !m2m) {
-    GST_DEBUG ("%s: no V4L2 format for %s known: keeping the device's",
+    GST_DEBUG ("%s: no V4L2 format for %s known: asking about the device's",
         device->path, name);
+    if (v4l2heap_buffer_layout (fd, device->type, &device->layout, &err)) {
+      gst_dma_heap_set_error (error, &err);
+      return FALSE;
+    }
     return TRUE;
   }
   if (!fourcc) {
@@ -287,35 +290,21 @@ set_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
     format.fmt.pix.height = GST_VIDEO_INFO_HEIGHT (info);
     format.fmt.pix.field = V4L2_FIELD_NONE;
   }
-  if (ioctl (fd, VIDIOC_S_FMT, &format) < 0) {
-    if (errno == EBUSY && !m2m) {
-      GST_DEBUG ("%s is busy: keeping its format", device->path);
-      return TRUE;
-    }
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "%s: cannot set %s %dx%d on the %s queue: %s", device->path, name,
-        GST_VIDEO_INFO_WIDTH (info), GST_VIDEO_INFO_HEIGHT (info),
-        v4l2heap_type_name (device->type), g_strerror (errno));
+  if (v4l2heap_format_layout (fd, &format, &device->layout, &err)) {
+    gst_dma_heap_set_error (error, &err);
     return FALSE;
   }
-  /* S_FMT adjusts what the driver does not take instead of failing. */
-  if (V4L2_TYPE_IS_MULTIPLANAR (device->type)) {
-    got_fourcc = format.fmt.pix_mp.pixelformat;
-    width = format.fmt.pix_mp.width;
-    height = format.fmt.pix_mp.height;
-  } else {
-    got_fourcc = format.fmt.pix.pixelformat;
-    width = format.fmt.pix.width;
-    height = format.fmt.pix.height;
-  }
-  if (got_fourcc != fourcc || width != (guint32) GST_VIDEO_INFO_WIDTH (info) ||
-      height < (guint32) GST_VIDEO_INFO_HEIGHT (info)) {
+  /* TRY_FMT adjusts what the driver does not take instead of failing. */
+  got_fourcc = device->layout.pixelformat;
+  if (got_fourcc != fourcc ||
+      device->layout.width != (guint32) GST_VIDEO_INFO_WIDTH (info) ||
+      device->layout.height < (guint32) GST_VIDEO_INFO_HEIGHT (info)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "%s: the %s queue does not take %s %dx%d (it offers %"
         GST_FOURCC_FORMAT " %ux%u)", device->path,
         v4l2heap_type_name (device->type), name, GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), GST_FOURCC_ARGS (got_fourcc), width,
-        height);
+        GST_VIDEO_INFO_HEIGHT (info), GST_FOURCC_ARGS (got_fourcc),
+        device->layout.width, device->layout.height);
     return FALSE;
   }
   return TRUE;
@@ -360,35 +349,61 @@ query_heaps (GstDmaHeapDevice * device, gint fd, GError ** error)
   return TRUE;
 }
 
+/*
+ * The fd the V4L2 elements hold their device open with, read-only in
+ * their "device-fd" property once they are open; -1 without one.
+ */
+static gint
+element_fd (GstElement * element)
+{
+  GParamSpec *pspec;
+  gint fd = -1;
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (element),
+      "device-fd");
+  if (pspec && pspec->value_type == G_TYPE_INT &&
+      (pspec->flags & G_PARAM_READABLE))
+    g_object_get (element, "device-fd", &fd, NULL);
+  return fd;
+}
+
 /**
  * gst_dma_heap_device_query:
  * @device: (out caller-allocates): what the device says
+ * @neighbour: the element naming the device
  * @path: the device node
  * @side: our pad towards the device (see gst_dma_heap_find_device())
  * @info: the negotiated video format
  * @error: where to say why the device cannot be asked
  *
+ * The device is asked through @neighbour's own fd where it has one, so
+ * that a memory-to-memory element's context answers for itself and no
+ * other is opened; else through a node of our own. Nothing is set on it.
  * A node that is no V4L2 device is no error: @device says so.
  *
  * Returns: whether @device was filled
  */
 gboolean
-gst_dma_heap_device_query (GstDmaHeapDevice * device, const gchar * path,
-    GstPadDirection side, const GstVideoInfo * info, GError ** error)
+gst_dma_heap_device_query (GstDmaHeapDevice * device, GstElement * neighbour,
+    const gchar * path, GstPadDirection side, const GstVideoInfo * info,
+    GError ** error)
 {
-  struct v4l2heap_err err;
   gboolean ok = FALSE;
   guint32 caps;
-  gint fd;
+  gint fd, own_fd = -1;
 
   memset (device, 0, sizeof (*device));
   device->path = g_strdup (path);
-  fd = open (path, O_RDWR | O_CLOEXEC);
+  fd = element_fd (neighbour);
   if (fd < 0) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-        "cannot open %s to ask which heap it uses: %s", path,
-        g_strerror (errno));
-    return FALSE;
+    fd = own_fd = open (path, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+      g_set_error (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+          "cannot open %s to ask which heap it uses: %s", path,
+          g_strerror (errno));
+      return FALSE;
+    }
   }
   caps = device_caps (fd);
   if (!caps) {
@@ -398,16 +413,13 @@ gst_dma_heap_device_query (GstDmaHeapDevice * device, const gchar * path,
   device->is_v4l2 = TRUE;
   if (!pick_queue (device, fd, side, error))
     goto out;
-  if (!set_format (device, fd, info,
+  if (!try_format (device, fd, info,
           caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE), error))
     goto out;
-  if (v4l2heap_buffer_layout (fd, device->type, &device->layout, &err)) {
-    gst_dma_heap_set_error (error, &err);
-    goto out;
-  }
   ok = query_heaps (device, fd, error);
 out:
-  close (fd);
+  if (own_fd >= 0)
+    close (own_fd);
   return ok;
 }
 

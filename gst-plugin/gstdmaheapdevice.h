@@ -34,8 +34,8 @@ typedef struct
 gchar *gst_dma_heap_find_device (GstElement * element, GstPadDirection * side,
     GstElement ** neighbour);
 gboolean gst_dma_heap_device_query (GstDmaHeapDevice * device,
-    const gchar * path, GstPadDirection side, const GstVideoInfo * info,
-    GError ** error);
+    GstElement * neighbour, const gchar * path, GstPadDirection side,
+    const GstVideoInfo * info, GError ** error);
 gboolean gst_dma_heap_device_check_heap (const GstDmaHeapDevice * device,
     const gchar * heap, GError ** error);
 gboolean gst_dma_heap_layout_from_device (GstDmaHeapLayout * layout,

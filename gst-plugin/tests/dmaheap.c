@@ -2,13 +2,17 @@
 /*
  * Unit tests of the dmaheap plugin with GStreamer's check framework: the
  * registered allocators and their memory, and dmaheapalloc's answer to
- * the ALLOCATION query, passing heap buffers through and copying others.
- * They need /dev/dma_heap/system and skip without it: tests/gst runs them
- * in the VM.
+ * the ALLOCATION query, passing heap buffers through and copying others,
+ * and leaving a neighbouring capture device's format alone.
+ * They need /dev/dma_heap/system and skip without it, and the last needs
+ * a capture node: tests/gst runs them in the VM.
  */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/videodev2.h>
 
 #include <gst/allocators/gstdmabuf.h>
 #include <gst/check/gstcheck.h>
@@ -282,6 +286,84 @@ GST_START_TEST (test_element_no_such_heap)
 
 GST_END_TEST;
 
+/* The format a capture node has when its element's ALLOCATION query returns. */
+typedef struct
+{
+  gint fd;
+  struct v4l2_format format;
+  gboolean seen;
+} FormatAtAllocation;
+
+static GstPadProbeReturn
+record_format (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  FormatAtAllocation *at = user_data;
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ALLOCATION && !at->seen) {
+    at->format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+    at->seen = ioctl (at->fd, VIDIOC_G_FMT, &at->format) == 0;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/*
+ * A capture device has one format for all its file handles, and v4l2src
+ * sets it only once dmaheapalloc has answered its ALLOCATION query, with
+ * the layout and heap of the negotiated format: the device must still
+ * have the format it had before. The node is DMAHEAP_TEST_CAPTURE's
+ * (tests/gst: vivid's, which offers both formats).
+ */
+GST_START_TEST (test_element_leaves_device_format)
+{
+  const gchar *node = g_getenv ("DMAHEAP_TEST_CAPTURE");
+  FormatAtAllocation at = { 0 };
+  GstElement *pipeline, *src;
+  GstMessage *msg;
+  GstPad *pad;
+  gchar *description;
+
+  at.fd = open (node, O_RDWR | O_CLOEXEC);
+  fail_unless (at.fd >= 0);
+  at.format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+  at.format.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+  at.format.fmt.pix.width = 320;
+  at.format.fmt.pix.height = 180;
+  fail_unless_equals_int (ioctl (at.fd, VIDIOC_S_FMT, &at.format), 0);
+  fail_unless_equals_int (at.format.fmt.pix.width, 320);
+
+  description = g_strdup_printf ("v4l2src name=src device=%s "
+      "io-mode=dmabuf-import num-buffers=3 ! "
+      "video/x-raw,format=I420,width=640,height=480 ! dmaheapalloc ! "
+      "fakesink", node);
+  pipeline = gst_parse_launch (description, NULL);
+  g_free (description);
+  fail_unless (pipeline != NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  pad = gst_element_get_static_pad (src, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM |
+      GST_PAD_PROBE_TYPE_PULL, record_format, &at, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (src);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      20 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+
+  fail_unless (at.seen);
+  fail_unless_equals_int (at.format.fmt.pix.pixelformat, V4L2_PIX_FMT_YUYV);
+  fail_unless_equals_int (at.format.fmt.pix.width, 320);
+  fail_unless_equals_int (at.format.fmt.pix.height, 180);
+  close (at.fd);
+}
+
+GST_END_TEST;
+
 static Suite *
 dmaheap_suite (void)
 {
@@ -296,6 +378,8 @@ dmaheap_suite (void)
   tcase_add_test (tc, test_element_heap_fd_duplicated);
   tcase_add_test (tc, test_element_copies_other_memory);
   tcase_add_test (tc, test_element_no_such_heap);
+  if (g_getenv ("DMAHEAP_TEST_CAPTURE"))
+    tcase_add_test (tc, test_element_leaves_device_format);
   return s;
 }
 

@@ -133,8 +133,10 @@ ktap_plan $((2 + UNIT_TESTS + 1 + 3 + 9 * ${#HEAPS[@]} + 1 + 4 * ${#HEAPS[@]} +
 # The registry is built once, with the V4L2 elements of vicodec and vim2m
 # (which get the same nodes whenever vicodec is loaded first or alone), and
 # not rescanned when later driver loads change /dev/video*: a rescan takes
-# a minute under TCG and would change nothing the suite uses.
-check gst/stock/modprobe load_drivers vicodec vim2m
+# a minute under TCG and would change nothing the suite uses. vivid's
+# capture node is the unit tests'.
+check gst/stock/modprobe load_drivers vicodec vim2m \
+	"vivid n_devs=1 node_types=$VIVID_VIDEO_NODES"
 check gst/inspect inspect
 export GST_REGISTRY_UPDATE=no
 # GStreamer writes it for its owner only; another user would scan again.
@@ -144,7 +146,8 @@ chmod 0644 "$GST_REGISTRY"
 # lines are "FILE:LINE:P|F|E:TCASE:TEST:ITERATION: message".
 unit_tests() {
 	local out rc line n=0
-	out=$(CK_VERBOSITY=verbose "$BUILD/gst-plugin/test-dmaheap" 2>&1)
+	out=$(DMAHEAP_TEST_CAPTURE=$(node_named vivid-000-vid-cap) \
+		CK_VERBOSITY=verbose "$BUILD/gst-plugin/test-dmaheap" 2>&1)
 	rc=$?
 	while read -r line; do
 		[[ $line =~ :([PFE]):[^:]*:(test_[a-z_]+):[0-9]+:\ ?(.*)$ ]] || continue

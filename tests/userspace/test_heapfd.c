@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libv4l2heap by heap fd, the queue entries and the buffer layout helper:
+ * libv4l2heap by heap fd, the queue entries and the buffer layout helpers:
  * what reaches the kernel and what the caller gets back, including the
  * messages. Built
  * with -Wl,--wrap=ioctl,--wrap=readlink so that each test plays the
@@ -423,6 +423,74 @@ static void test_layout_bad_planes(void **state)
 	assert_int_equal(layout.num_planes, 0);
 }
 
+/*
+ * TRY_FMT answers for a format the device is not set to: the driver's
+ * adjustment of the width; any other request fails the test.
+ */
+static int try_fmt_kernel(int fd, unsigned long request, void *arg)
+{
+	struct v4l2_pix_format *pix = &((struct v4l2_format *)arg)->fmt.pix;
+
+	assert_int_equal(fd, DEVICE_FD);
+	assert_int_equal(request, VIDIOC_TRY_FMT);
+	if (g_fmt_result)
+		return g_fmt_result;
+	pix->width &= ~15u;
+	pix->bytesperline = pix->width * 2;
+	pix->sizeimage = pix->bytesperline * pix->height;
+	return 0;
+}
+
+static void test_format_layout(void **state)
+{
+	struct v4l2heap_layout layout;
+	struct v4l2_format try = {
+		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
+		.fmt.pix = { .pixelformat = V4L2_PIX_FMT_YUYV, .width = 1925,
+			     .height = 1080 },
+	};
+
+	(void)state;
+	kernel = try_fmt_kernel;
+	g_fmt_result = 0;
+	ioctls = 0;
+	memset(&layout, 0xff, sizeof(layout));
+	assert_int_equal(v4l2heap_format_layout(DEVICE_FD, &try, &layout, NULL),
+			 0);
+	assert_int_equal(ioctls, 1);
+	assert_int_equal(try.fmt.pix.width, 1920);
+	assert_int_equal(layout.type, V4L2_BUF_TYPE_VIDEO_OUTPUT);
+	assert_int_equal(layout.pixelformat, V4L2_PIX_FMT_YUYV);
+	assert_int_equal(layout.width, 1920);
+	assert_int_equal(layout.height, 1080);
+	assert_int_equal(layout.num_planes, 1);
+	assert_int_equal(layout.bytesperline[0], 3840);
+	assert_int_equal(layout.sizeimage[0], 3840 * 1080);
+	assert_int_equal(layout.length[0], 1013 * PAGE);
+	assert_int_equal(layout.reserved[0], 0);
+}
+
+static void test_format_layout_refused(void **state)
+{
+	struct v4l2heap_err err = { 0 };
+	struct v4l2heap_layout layout;
+	struct v4l2_format try = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
+
+	(void)state;
+	kernel = try_fmt_kernel;
+	g_fmt_result = -EINVAL;
+	memset(&layout, 0xff, sizeof(layout));
+	assert_int_equal(v4l2heap_format_layout(DEVICE_FD, &try, &layout, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.message,
+			       "the output queue takes no such format"));
+	assert_int_equal(layout.num_planes, 0);
+
+	try.type = 0;
+	assert_int_equal(v4l2heap_format_layout(DEVICE_FD, &try, &layout, &err),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +508,8 @@ int main(void)
 		cmocka_unit_test_setup(test_layout_meta, setup),
 		cmocka_unit_test_setup(test_layout_no_queue, setup),
 		cmocka_unit_test_setup(test_layout_bad_planes, setup),
+		cmocka_unit_test_setup(test_format_layout, setup),
+		cmocka_unit_test_setup(test_format_layout_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,7 +28,7 @@ extern "C" {
  * may be newer when the program runs against another build.
  */
 #define V4L2HEAP_VERSION_MAJOR	0
-#define V4L2HEAP_VERSION_MINOR	3
+#define V4L2HEAP_VERSION_MINOR	4
 #define V4L2HEAP_VERSION_MICRO	0
 #define V4L2HEAP_VERSION_ENCODE(major, minor, micro) \
 	(((uint32_t)(major) << 16) | ((uint32_t)(minor) << 8) | (uint32_t)(micro))
@@ -224,6 +224,18 @@ int v4l2heap_recommend(int device_fd, uint32_t type,
  * the queue of @type takes for its current format.
  */
 int v4l2heap_buffer_layout(int device_fd, uint32_t type,
+			   struct v4l2heap_layout *layout,
+			   struct v4l2heap_err *err);
+struct v4l2_format;
+
+/*
+ * Like v4l2heap_buffer_layout(), for @format instead of the current one,
+ * without changing the device: VIDIOC_TRY_FMT adjusts @format as the
+ * driver would set it, and @layout describes the adjusted format. The
+ * caller compares the two. -EINVAL: the queue takes no such format.
+ * Since 0.4.
+ */
+int v4l2heap_format_layout(int device_fd, struct v4l2_format *format,
 			   struct v4l2heap_layout *layout,
 			   struct v4l2heap_err *err);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The buffers a queue takes for its current format: planes, line strides
- * and sizes, as VIDIOC_G_FMT reports them.
+ * The buffers a queue takes: planes, line strides and sizes, as
+ * VIDIOC_G_FMT reports them for the current format, or VIDIOC_TRY_FMT for
+ * a format the device has not been set to.
  */
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,45 @@ static int round_to_pages(int device_fd, struct v4l2heap_layout *layout,
 	return 0;
 }
 
+/*
+ * @request (VIDIOC_G_FMT or VIDIOC_TRY_FMT) on @format, whose type the
+ * caller checked, and the layout of the format it answers with.
+ */
+static int layout_of(int device_fd, unsigned long request,
+		     struct v4l2_format *format, struct v4l2heap_layout *layout,
+		     struct v4l2heap_err *err)
+{
+	const char *type_name = v4l2heap_type_name(format->type);
+	int ret;
+
+	memset(layout, 0, sizeof(*layout));
+	ret = lv2h_ioctl(device_fd, request, format);
+	if (ret == -EINVAL && request == VIDIOC_G_FMT)
+		return lv2h_fail_no_queue(err, device_fd, format->type);
+	if (ret)
+		return lv2h_fail_device(err, ret, device_fd,
+					request == VIDIOC_G_FMT ?
+					"cannot get the format of the %s queue: %s" :
+					"the %s queue takes no such format: %s",
+					type_name, strerror(-ret));
+	layout->type = format->type;
+	read_format(format, layout);
+	if (!layout->num_planes || layout->num_planes > V4L2HEAP_MAX_PLANES) {
+		ret = lv2h_fail_device(err, -EINVAL, device_fd,
+				       "the %s queue's format has %u planes",
+				       type_name, layout->num_planes);
+		goto fail;
+	}
+	ret = round_to_pages(device_fd, layout, err);
+	if (ret)
+		goto fail;
+	return 0;
+
+fail:
+	memset(layout, 0, sizeof(*layout));
+	return ret;
+}
+
 V4L2HEAP_EXPORT int v4l2heap_buffer_layout(int device_fd, uint32_t type,
 					   struct v4l2heap_layout *layout,
 					   struct v4l2heap_err *err)
@@ -84,29 +124,19 @@ V4L2HEAP_EXPORT int v4l2heap_buffer_layout(int device_fd, uint32_t type,
 		return ret;
 	memset(&format, 0, sizeof(format));
 	format.type = type;
-	ret = lv2h_ioctl(device_fd, VIDIOC_G_FMT, &format);
-	if (ret == -EINVAL)
-		return lv2h_fail_no_queue(err, device_fd, type);
-	if (ret)
-		return lv2h_fail_device(err, ret, device_fd,
-					"cannot get the format of the %s queue: %s",
-					v4l2heap_type_name(type),
-					strerror(-ret));
-	layout->type = type;
-	read_format(&format, layout);
-	if (!layout->num_planes || layout->num_planes > V4L2HEAP_MAX_PLANES) {
-		ret = lv2h_fail_device(err, -EINVAL, device_fd,
-				       "the %s queue's format has %u planes",
-				       v4l2heap_type_name(type),
-				       layout->num_planes);
-		goto fail;
-	}
-	ret = round_to_pages(device_fd, layout, err);
-	if (ret)
-		goto fail;
-	return 0;
+	return layout_of(device_fd, VIDIOC_G_FMT, &format, layout, err);
+}
 
-fail:
+V4L2HEAP_EXPORT int v4l2heap_format_layout(int device_fd,
+					   struct v4l2_format *format,
+					   struct v4l2heap_layout *layout,
+					   struct v4l2heap_err *err)
+{
+	int ret;
+
 	memset(layout, 0, sizeof(*layout));
-	return ret;
+	ret = lv2h_check_type(format->type, err);
+	if (ret)
+		return ret;
+	return layout_of(device_fd, VIDIOC_TRY_FMT, format, layout, err);
 }
