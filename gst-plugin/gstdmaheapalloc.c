@@ -186,8 +186,10 @@ choose_heap (GstDmaHeapAlloc * self, const GstVideoInfo * info,
         device.heap);
     heap = g_strdup (device.heap);
   } else if (automatic) {
-    GST_INFO_OBJECT (self, "%s (%" GST_PTR_FORMAT ") has no heap support: "
-        "allocating from the system heap", path, neighbour);
+    /* What the user asked for (the device's heap) cannot be had. */
+    GST_WARNING_OBJECT (self, "%s (%" GST_PTR_FORMAT ") has no heap support "
+        "(its driver does not answer VIDIOC_G_HEAP): allocating from the "
+        "system heap", path, neighbour);
     heap = g_strdup ("system");
   } else if (!gst_dma_heap_device_check_heap (&device, wanted, &error)) {
     goto failed;
