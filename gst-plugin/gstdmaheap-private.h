@@ -17,10 +17,15 @@ G_BEGIN_DECLS
  */
 void gst_dma_heap_set_error (GError ** error, const struct v4l2heap_err *err);
 
-/* Posts @error as an element error of @element, as GST_ELEMENT_ERROR does. */
+/*
+ * Posts @error as an element error of @element the way GStreamer's own
+ * elements post theirs: GStreamer's short translated message for the
+ * error's code, with @error's sentence, which names the heap or device
+ * and the reason, as the debug details.
+ */
 #define GST_DMA_HEAP_POST_ERROR(element, error) \
   gst_element_message_full (GST_ELEMENT (element), GST_MESSAGE_ERROR, \
-      (error)->domain, (error)->code, g_strdup ((error)->message), NULL, \
+      (error)->domain, (error)->code, NULL, g_strdup ((error)->message), \
       __FILE__, GST_FUNCTION, __LINE__)
 
 G_END_DECLS

@@ -13,6 +13,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <sys/ioctl.h>
+
+#include <linux/dma-buf.h>
+
 #include "gstdmaheapbufferpool.h"
 #include "gstdmaheap-private.h"
 
@@ -27,6 +32,8 @@ struct _GstDmaHeapBufferPool
   GstDmaHeapLayout layout;
   /* the element whose errors allocation failures are */
   GWeakRef owner;
+  /* the owner's name, which the dma-bufs carry into fdinfo and debugfs */
+  gchar buffer_name[DMA_BUF_NAME_LEN];
 };
 
 G_DEFINE_TYPE_WITH_CODE (GstDmaHeapBufferPool, gst_dma_heap_buffer_pool,
@@ -119,6 +126,10 @@ gst_dma_heap_buffer_pool_alloc_buffer (GstBufferPool * pool,
 
     if (!mem)
       goto failed;
+    if (ioctl (gst_dmabuf_memory_get_fd (mem), DMA_BUF_SET_NAME,
+            self->buffer_name) < 0)
+      GST_DEBUG_OBJECT (self, "cannot name the dma-buf: %s",
+          g_strerror (errno));
     gst_buffer_append_memory (buf, mem);
   }
   gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
@@ -182,7 +193,8 @@ gst_dma_heap_buffer_pool_init (GstDmaHeapBufferPool * self)
  * gst_dma_heap_buffer_pool_new:
  * @allocator: where the memory comes from
  * @layout: how each buffer is laid out
- * @owner: the element that posts allocation failures as its errors
+ * @owner: the element that posts allocation failures as its errors, and
+ *   whose name the buffers' dma-bufs carry (DMA_BUF_SET_NAME)
  *
  * Returns: (transfer full): a new pool, still to be configured
  */
@@ -191,11 +203,15 @@ gst_dma_heap_buffer_pool_new (GstDmaHeapAllocator * allocator,
     const GstDmaHeapLayout * layout, GstElement * owner)
 {
   GstDmaHeapBufferPool *self;
+  gchar *name;
 
   self = g_object_new (GST_TYPE_DMA_HEAP_BUFFER_POOL, NULL);
   self->allocator = gst_object_ref (allocator);
   self->layout = *layout;
   g_weak_ref_set (&self->owner, owner);
+  name = gst_object_get_name (GST_OBJECT (owner));
+  g_strlcpy (self->buffer_name, name, sizeof (self->buffer_name));
+  g_free (name);
   gst_object_ref_sink (self);
   return GST_BUFFER_POOL (self);
 }

@@ -22,21 +22,21 @@
 #define CAPS "video/x-raw,format=I420,width=64,height=48,framerate=30/1"
 #define FRAME_SIZE (64 * 48 * 3 / 2)
 
-/* The exporter /proc names for the dma-buf @fd: a heap names itself. */
+/* The value of @key in /proc's fdinfo of the dma-buf @fd, or NULL. */
 static gchar *
-exporter (gint fd)
+fdinfo_field (gint fd, const gchar * key)
 {
   gchar *path = g_strdup_printf ("/proc/self/fdinfo/%d", fd);
-  gchar *text = NULL, *name = NULL, *line;
+  gchar *text = NULL, *value = NULL, *line;
 
   g_file_get_contents (path, &text, NULL, NULL);
-  line = text ? strstr (text, "exp_name:") : NULL;
+  line = text ? strstr (text, key) : NULL;
   if (line)
-    name = g_strstrip (g_strndup (line + strlen ("exp_name:"),
-            strcspn (line + strlen ("exp_name:"), "\n")));
+    value = g_strstrip (g_strndup (line + strlen (key),
+            strcspn (line + strlen (key), "\n")));
   g_free (text);
   g_free (path);
-  return name;
+  return value;
 }
 
 static void
@@ -45,7 +45,8 @@ assert_from_system_heap (GstMemory * mem)
   gchar *name;
 
   fail_unless (gst_is_dmabuf_memory (mem));
-  name = exporter (gst_dmabuf_memory_get_fd (mem));
+  /* a heap names itself as the exporter */
+  name = fdinfo_field (gst_dmabuf_memory_get_fd (mem), "\nexp_name:");
   fail_unless_equals_string (name, "system");
   g_free (name);
 }
@@ -170,7 +171,7 @@ GST_START_TEST (test_element_pool)
   GstHarness *h = harness_for ("system");
   GstAllocator *allocator = NULL;
   GstBuffer *in, *out;
-  gchar *active = NULL;
+  gchar *active = NULL, *name;
 
   gst_harness_set_src_caps_str (h, CAPS);
   /* Its first buffer makes the harness ask for allocation. */
@@ -186,6 +187,11 @@ GST_START_TEST (test_element_pool)
 
   /* A buffer of the pool goes through untouched. */
   assert_from_system_heap (gst_buffer_peek_memory (in, 0));
+  /* Its dma-buf says whose it is. */
+  name = fdinfo_field (gst_dmabuf_memory_get_fd (gst_buffer_peek_memory (in,
+              0)), "\nname:");
+  fail_unless_equals_string (name, GST_OBJECT_NAME (h->element));
+  g_free (name);
   fail_unless (gst_buffer_get_video_meta (in) != NULL);
   out = gst_harness_push_and_pull (h, gst_buffer_ref (in));
   fail_unless (out == in);
@@ -266,6 +272,7 @@ GST_START_TEST (test_element_no_such_heap)
   GstBus *bus = gst_bus_new ();
   GstMessage *msg;
   GError *error = NULL;
+  gchar *debug = NULL, *standard;
 
   gst_element_set_bus (h->element, bus);
   gst_harness_set_src_caps_str (h, CAPS);
@@ -273,10 +280,16 @@ GST_START_TEST (test_element_no_such_heap)
   gst_buffer_unref (gst_harness_create_buffer (h, FRAME_SIZE));
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &error, NULL);
+  gst_message_parse_error (msg, &error, &debug);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_NOT_FOUND));
-  fail_unless (strstr (error->message, "'no-such-heap'") != NULL);
+  /* GStreamer's own message for the code, the heap in the details */
+  standard = gst_error_get_message (GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_FOUND);
+  fail_unless_equals_string (error->message, standard);
+  fail_unless (debug != NULL && strstr (debug, "'no-such-heap'") != NULL);
+  g_free (standard);
+  g_free (debug);
   g_error_free (error);
   gst_message_unref (msg);
   gst_element_set_bus (h->element, NULL);
