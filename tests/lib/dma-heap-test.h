@@ -15,20 +15,26 @@
 /* DMA_HEAP_CAP_CONTIGUOUS in Documentation/ABI/testing/sysfs-class-dma_heap */
 #define TEST_HEAP_CAP_CONTIGUOUS	0x1
 
+/* 0 with the number the sysfs file @path holds in @value, -1 without one. */
+static inline int sysfs_number(const char *path, unsigned long long *value)
+{
+	FILE *file = fopen(path, "r");
+	int ok;
+
+	if (!file)
+		return -1;
+	ok = fscanf(file, "%lli", value) == 1;
+	fclose(file);
+	return ok ? 0 : -1;
+}
+
 /* 0 with the heap's capability bits in @caps, -1 if it publishes none. */
 static inline int heap_caps(const char *heap, unsigned long long *caps)
 {
 	char path[256];
-	FILE *file;
-	int ok;
 
 	snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/caps", heap);
-	file = fopen(path, "r");
-	if (!file)
-		return -1;
-	ok = fscanf(file, "%lli", caps) == 1;
-	fclose(file);
-	return ok ? 0 : -1;
+	return sysfs_number(path, caps);
 }
 
 /*

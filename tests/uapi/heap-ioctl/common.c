@@ -132,18 +132,6 @@ unsigned long long format_buffer_size(int fd, uint32_t type)
 	return size;
 }
 
-static int read_number(const char *path, unsigned long long *value)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fscanf(f, "%lli", value) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
 /*
  * Pages all CMA areas have handed out so far. A CMA heap need not be named
  * after its area (7.3's "default_cma_region" hands out the pages of the
@@ -163,7 +151,7 @@ unsigned long long cma_pages(void)
 			continue;
 		snprintf(path, sizeof(path),
 			 "/sys/kernel/mm/cma/%s/alloc_pages_success", de->d_name);
-		if (!read_number(path, &pages))
+		if (!sysfs_number(path, &pages))
 			total += pages;
 	}
 	closedir(dir);
