@@ -260,7 +260,6 @@ try_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
   const gchar *name = gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (info));
   struct v4l2heap_err err;
   struct v4l2_format format;
-  guint32 got_fourcc;
 
   if (!fourcc && !m2m) {
     GST_DEBUG ("%s: no V4L2 format for %s known: asking about the device's",
@@ -295,16 +294,16 @@ try_format (GstDmaHeapDevice * device, gint fd, const GstVideoInfo * info,
     return FALSE;
   }
   /* TRY_FMT adjusts what the driver does not take instead of failing. */
-  got_fourcc = device->layout.pixelformat;
-  if (got_fourcc != fourcc ||
+  if (device->layout.pixelformat != fourcc ||
       device->layout.width != (guint32) GST_VIDEO_INFO_WIDTH (info) ||
       device->layout.height < (guint32) GST_VIDEO_INFO_HEIGHT (info)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "%s: the %s queue does not take %s %dx%d (it offers %"
         GST_FOURCC_FORMAT " %ux%u)", device->path,
         v4l2heap_type_name (device->type), name, GST_VIDEO_INFO_WIDTH (info),
-        GST_VIDEO_INFO_HEIGHT (info), GST_FOURCC_ARGS (got_fourcc),
-        device->layout.width, device->layout.height);
+        GST_VIDEO_INFO_HEIGHT (info),
+        GST_FOURCC_ARGS (device->layout.pixelformat), device->layout.width,
+        device->layout.height);
     return FALSE;
   }
   return TRUE;
