@@ -97,7 +97,7 @@ debug_log() {
 	"$PROG" "$dev" >/dev/null
 	echo 0 >"$sys"
 	printed=$(dmesg | tail -n +$((start + 1)) | grep -oE \
-		-e "VIDIOC_ENUM_HEAPS: index=[0-9]+, type=vid-cap, usage=1, flags=0x1, name=$CMA_HEAP, purpose=, purpose_id=0, size=[1-9][0-9]*, count=0, bytes=0" \
+		-e "VIDIOC_ENUM_HEAPS: index=[0-9]+, type=vid-cap, usage=1, flags=0x1, name=$CMA_HEAP, purpose=, purpose_id=0, size=0, count=0, bytes=0" \
 		-e "VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x1, name=$CMA_HEAP" \
 		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[0-3], name=[^ ]+' |
 		sed 's/:.*//' | sort -u | tr '\n' ' ')

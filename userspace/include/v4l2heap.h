@@ -92,15 +92,20 @@ struct v4l2heap_entry {
 	uint32_t flags;			/* V4L2HEAP_FL_* */
 	char heap[V4L2HEAP_NAME_MAX];
 	char purpose[V4L2HEAP_PURPOSE_MAX]; /* internal buffers only */
-	uint64_t size;			/* bytes per buffer, current format */
+	/*
+	 * Bytes per buffer: for queue entries the queue's largest buffer as
+	 * its driver sized it, 0 while it has none; for internal entries
+	 * one buffer under the current configuration.
+	 */
+	uint64_t size;
 	uint32_t count;			/* buffers allocated from the heap now */
 	/* Filled since 0.3: an older library zeroes them as reserved space. */
 	enum v4l2heap_purpose purpose_id; /* NONE for queue entries */
 	/*
 	 * The memory the @count buffers hold in the heap, which is not
-	 * always @count * @size: buffers from VIDIOC_CREATE_BUFS or from
-	 * before a format change may have another size, and a fallback may
-	 * put some planes of a buffer in another heap.
+	 * always @count * @size: buffers from VIDIOC_CREATE_BUFS may have
+	 * another size, and a fallback may put some planes of a buffer in
+	 * another heap.
 	 */
 	uint64_t bytes;
 	/*

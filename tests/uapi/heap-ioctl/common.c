@@ -132,6 +132,28 @@ unsigned long long format_buffer_size(int fd, uint32_t type)
 	return size;
 }
 
+/* Bytes MMAP buffer @index holds, its planes as QUERYBUF gives them. */
+unsigned long long buffer_size(int fd, uint32_t type, uint32_t index)
+{
+	struct v4l2_plane planes[VIDEO_MAX_PLANES];
+	struct v4l2_buffer buf = { .type = type, .index = index,
+				   .memory = V4L2_MEMORY_MMAP };
+	unsigned long long size = 0;
+	unsigned int i;
+
+	if (buf_type_is_mplane(type)) {
+		buf.m.planes = planes;
+		buf.length = VIDEO_MAX_PLANES;
+	}
+	if (ioctl_errno(fd, VIDIOC_QUERYBUF, &buf))
+		return 0;
+	if (!buf_type_is_mplane(type))
+		return page_align(buf.length);
+	for (i = 0; i < buf.length; i++)
+		size += page_align(planes[i].length);
+	return size;
+}
+
 /*
  * Pages all CMA areas have handed out so far. A CMA heap need not be named
  * after its area (7.3's "default_cma_region" hands out the pages of the

@@ -66,7 +66,7 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 			   (unsigned long long)list.e[i].size, list.e[i].count);
 
 	check_caps(&sub, run, type, true);
-	check_entries(&sub, run, type, &list);
+	check_entries(&sub, type, &list);
 	check_enum_errors(&sub, run, type, &list);
 	check_g_heap(&sub, run, type, &list);
 	check_s_heap_errors(&sub, run, type, &list);

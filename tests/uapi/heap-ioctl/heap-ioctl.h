@@ -51,6 +51,7 @@ const struct v4l2_heapdesc *find(const struct entries *list, uint32_t usage,
 				 const char *name);
 unsigned int count_usage(const struct entries *list, uint32_t usage);
 unsigned long long format_buffer_size(int fd, uint32_t type);
+unsigned long long buffer_size(int fd, uint32_t type, uint32_t index);
 unsigned long long cma_pages(void);
 int system_heaps(char names[MAX_HEAPS][V4L2_HEAP_NAME_SIZE]);
 int open_heap(const char *name, int flags);
@@ -62,8 +63,7 @@ int reqbufs(int fd, uint32_t type, unsigned int count);
 int stream(int fd, uint32_t type, bool on);
 
 /* enum-heaps.c */
-void check_entries(struct ktap *k, struct run *run, uint32_t type,
-		   const struct entries *list);
+void check_entries(struct ktap *k, uint32_t type, const struct entries *list);
 void check_enum_errors(struct ktap *k, struct run *run, uint32_t type,
 		       const struct entries *list);
 void check_format_tracking(struct ktap *k, struct run *run, uint32_t type,

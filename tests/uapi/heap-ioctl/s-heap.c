@@ -142,7 +142,8 @@ static bool single_planar(uint32_t type)
 /*
  * A buffer added with CREATE_BUFS for a larger image holds more than the
  * format's size: ENUM_HEAPS reports the bytes actually held, not count
- * times size. Single-planar queues only; two results.
+ * times size, and the size of that largest buffer, not the format's.
+ * Single-planar queues only; two results.
  */
 static void check_other_size(struct ktap *k, struct run *run, uint32_t type,
 			     const char *heap, unsigned long long held)
@@ -168,9 +169,10 @@ static void check_other_size(struct ktap *k, struct run *run, uint32_t type,
 
 	enumerate(run->fd, type, &list);
 	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
-	ktap_result(k, d && d->bytes == held + extra,
-		    "%s: '%s' holds %llu bytes with the larger buffer (expected %llu)",
-		    q, heap, d ? (unsigned long long)d->bytes : 0, held + extra);
+	ktap_result(k, d && d->bytes == held + extra && d->size == extra,
+		    "%s: '%s' holds %llu bytes with the larger buffer, %llu a buffer (expected %llu, %llu)",
+		    q, heap, d ? (unsigned long long)d->bytes : 0,
+		    d ? (unsigned long long)d->size : 0, held + extra, extra);
 }
 
 /*
@@ -181,7 +183,7 @@ static void check_other_size(struct ktap *k, struct run *run, uint32_t type,
 void check_selection(struct ktap *k, struct run *run, uint32_t type,
 		     const char *heap)
 {
-	unsigned long long cma_before, delta;
+	unsigned long long cma_before, delta, size;
 	const char *q = buf_type_name(type);
 	const struct v4l2_heapdesc *d;
 	int count, err, heap_fd;
@@ -218,11 +220,12 @@ void check_selection(struct ktap *k, struct run *run, uint32_t type,
 
 	enumerate(run->fd, type, &list);
 	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
-	ktap_result(&sub, d && d->count == (uint32_t)count &&
-			  d->bytes == d->size * count,
-		    "%s: ENUM_HEAPS counts %u buffers, %llu bytes in '%s'", q,
-		    d ? d->count : 0, d ? (unsigned long long)d->bytes : 0,
-		    heap);
+	size = buffer_size(run->fd, type, 0);
+	ktap_result(&sub, d && d->count == (uint32_t)count && size &&
+			  d->size == size && d->bytes == size * count,
+		    "%s: ENUM_HEAPS counts %u buffers of %llu bytes, %llu bytes in '%s' (QUERYBUF: %llu bytes a buffer)",
+		    q, d ? d->count : 0, d ? (unsigned long long)d->size : 0,
+		    d ? (unsigned long long)d->bytes : 0, heap, size);
 
 	delta = cma_pages() - cma_before;
 	ktap_print(&sub, "CMA areas: %llu pages allocated", delta);
