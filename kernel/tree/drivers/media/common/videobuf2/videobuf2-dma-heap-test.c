@@ -140,7 +140,7 @@ static struct sg_table *test_heap_mem_alloc(struct dma_heap *heap,
 	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(len));
 	if (!page)
 		goto err_table;
-	/* Single pages, as vm_map_pages() and vmap() take them */
+	/* Single pages, as vm_insert_page() and vmap() take them */
 	split_page(page, get_order(len));
 	if (sg_alloc_table(table, 1, GFP_KERNEL))
 		goto err_pages;
@@ -379,6 +379,11 @@ static void test_alloc_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vaddr);
 	/* The kernel mapping is made once and kept. */
 	KUNIT_EXPECT_PTR_EQ(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv), vaddr);
+	/* One range of lowmem is used where the linear map has it. */
+	if (sgt->orig_nents == 1 && !PageHighMem(sg_page(sgt->sgl)))
+		KUNIT_EXPECT_PTR_EQ(test, vaddr, page_address(sg_page(sgt->sgl)));
+	else
+		KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(vaddr));
 	fill(vaddr, TEST_SIZE);
 	KUNIT_EXPECT_TRUE(test, matches(vaddr, TEST_SIZE));
 

@@ -25,15 +25,12 @@
 /**
  * struct vb2_dma_heap_mem - memory from a heap
  * @heap:	the heap it came from, referenced
- * @table:	its pages, as dma_heap_mem_alloc() returned them
- * @pages:	the same pages one by one, as vb2-dma-sg and vmap() take them
- * @num_pages:	number of entries in @pages
+ * @table:	its pages, as dma_heap_mem_alloc() returned them: the only
+ *		description of the memory, which vb2-dma-sg maps and uses
  */
 struct vb2_dma_heap_mem {
 	struct dma_heap *heap;
 	struct sg_table *table;
-	struct page **pages;
-	unsigned int num_pages;
 };
 
 /**
@@ -72,7 +69,6 @@ static bool vb2_dma_heap_sgt_contiguous(struct sg_table *sgt)
 
 static void vb2_dma_heap_mem_free(struct vb2_dma_heap_mem *mem)
 {
-	kvfree(mem->pages);
 	dma_heap_mem_free(mem->heap, mem->table);
 	dma_heap_put(mem->heap);
 	kfree(mem);
@@ -89,35 +85,21 @@ static struct vb2_dma_heap_mem *vb2_dma_heap_mem_alloc(struct dma_heap *heap,
 						       size_t size)
 {
 	struct vb2_dma_heap_mem *mem;
-	struct sg_page_iter piter;
-	unsigned int i = 0;
-	int ret = -ENOMEM;
+	struct sg_table *table;
 
 	mem = kzalloc_obj(*mem);
 	if (!mem)
 		return ERR_PTR(-ENOMEM);
 
-	mem->table = dma_heap_mem_alloc(heap, size);
-	if (IS_ERR(mem->table)) {
-		ret = PTR_ERR(mem->table);
-		goto err_free;
+	table = dma_heap_mem_alloc(heap, size);
+	if (IS_ERR(table)) {
+		kfree(mem);
+		return ERR_CAST(table);
 	}
 
-	mem->num_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
-	mem->pages = kvmalloc_objs(*mem->pages, mem->num_pages);
-	if (!mem->pages)
-		goto err_mem_free;
-	for_each_sgtable_page(mem->table, &piter, 0)
-		mem->pages[i++] = sg_page_iter_page(&piter);
-
 	mem->heap = heap;
+	mem->table = table;
 	return mem;
-
-err_mem_free:
-	dma_heap_mem_free(heap, mem->table);
-err_free:
-	kfree(mem);
-	return ERR_PTR(ret);
 }
 
 /*
@@ -250,8 +232,7 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 	 */
 	if (dma_heap_get_caps(mem->heap) & DMA_HEAP_CAP_CONTIGUOUS)
 		vm_flags = VM_IO;
-	buf->sg = vb2_dma_sg_alloc_from_pages(vb, dev, mem->pages,
-					      mem->num_pages, vm_flags,
+	buf->sg = vb2_dma_sg_alloc_from_table(vb, dev, mem->table, vm_flags,
 					      vb2_dma_heap_mem_release, mem);
 	if (IS_ERR(buf->sg)) {
 		ret = PTR_ERR(buf->sg);
@@ -483,6 +464,24 @@ void vb2_dma_heap_internal_init(struct vb2_dma_heap_internal *internal,
 }
 EXPORT_SYMBOL_GPL(vb2_dma_heap_internal_init);
 
+/* vmap() of a heap's table, whose array of pages is needed for the call only */
+static void *vb2_dma_heap_vmap_table(struct sg_table *table, size_t size)
+{
+	unsigned int i = 0, num_pages = size >> PAGE_SHIFT;
+	struct sg_page_iter piter;
+	struct page **pages;
+	void *vaddr;
+
+	pages = kvmalloc_objs(*pages, num_pages);
+	if (!pages)
+		return NULL;
+	for_each_sgtable_page(table, &piter, 0)
+		pages[i++] = sg_page_iter_page(&piter);
+	vaddr = vmap(pages, num_pages, VM_MAP, PAGE_KERNEL);
+	kvfree(pages);
+	return vaddr;
+}
+
 /**
  * vb2_dma_heap_ibuf_alloc() - allocate a driver-internal buffer
  * @internal:	the context's set of internal buffers
@@ -533,8 +532,7 @@ vb2_dma_heap_ibuf_alloc(struct vb2_dma_heap_internal *internal,
 	ibuf->sgt = ibuf->mem->table;
 
 	if (dma_dir == DMA_NONE) {
-		ibuf->vaddr = vmap(ibuf->mem->pages, ibuf->mem->num_pages,
-				   VM_MAP, PAGE_KERNEL);
+		ibuf->vaddr = vb2_dma_heap_vmap_table(ibuf->sgt, ibuf->size);
 		if (!ibuf->vaddr)
 			goto err_mem_free;
 	} else {
