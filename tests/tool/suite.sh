@@ -73,7 +73,8 @@ json_shows() {
 			(.usage | IN("active", "compatible", "internal")) and
 			(.heap | type == "string" and length > 0) and
 			(.flags | type == "array" and all(type == "string")) and
-			(.bytes_per_buffer | type == "number" and . > 0) and
+			(.bytes_per_buffer | type == "number" and . >= 0) and
+			(.usage != "internal" or .bytes_per_buffer > 0) and
 			(.count | type == "number" and . >= 0) and
 			(.bytes | type == "number" and . >= 0) and
 			(.usage != "active" or .count == 0 or .bytes > 0) and
