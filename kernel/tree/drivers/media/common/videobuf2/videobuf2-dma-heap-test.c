@@ -903,20 +903,83 @@ static void test_vaddr_atomic(struct kunit *test)
 	vb2_dma_heap_memops.put_userptr(user);
 }
 
-/* A queue that asks for no kernel mapping gets none, as with dma-contig. */
+/*
+ * USERPTR memory is vb2-dma-sg's, mapped for the device, and into the
+ * kernel when it is set up or, on a queue without kernel mappings, when
+ * vb2_plane_vaddr() asks: what the kernel writes there is in the user pages.
+ */
+static void expect_userptr_written(struct kunit *test, struct test_queue *tq)
+{
+	unsigned long uaddr;
+	u32 first;
+	void *priv;
+
+	uaddr = kunit_vm_mmap(test, NULL, 0, TEST_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_TRUE(test, mapped(uaddr));
+	KUNIT_ASSERT_EQ(test, clear_user((void __user *)uaddr, TEST_SIZE), 0);
+
+	priv = vb2_dma_heap_memops.get_userptr(&tq->vb, test_dev(test), uaddr,
+					       TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
+	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_dma_heap_memops.cookie(&tq->vb, priv)),
+			TEST_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_memops.vaddr(&tq->vb, priv));
+	fill(vb2_dma_heap_memops.vaddr(&tq->vb, priv), TEST_SIZE);
+	vb2_dma_heap_memops.put_userptr(priv);
+
+	KUNIT_EXPECT_EQ(test, get_user(first, (u32 __user *)uaddr), 0);
+	KUNIT_EXPECT_EQ(test, first, pattern(0));
+}
+
+static void test_userptr(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	set_policy(test, &ctx->a, 0, "system", NULL);
+	expect_userptr_written(test, &ctx->a);
+}
+
+/*
+ * A queue that asks for no kernel mapping gets none of its MMAP buffers, as
+ * with dma-contig, and its imported and USERPTR memory is mapped only when
+ * vb2_plane_vaddr() asks, as both stock allocators map it.
+ */
 static void test_no_kernel_mapping(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
-	void *priv;
+	struct dma_buf *dbuf;
+	void *exp, *imp;
 
 	set_policy(test, &ctx->a, 0, "system", NULL);
+	set_policy(test, &ctx->b, 0, "system", NULL);
 	ctx->a.q.dma_attrs = DMA_ATTR_NO_KERNEL_MAPPING;
-	priv = alloc_plane(test, &ctx->a);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	KUNIT_EXPECT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv));
+	ctx->b.q.dma_attrs = DMA_ATTR_NO_KERNEL_MAPPING;
+
+	exp = alloc_plane(test, &ctx->a);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, exp);
+	KUNIT_EXPECT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, exp));
 	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_plane_cookie(&ctx->a.vb, 0)),
 			TEST_SIZE);
-	vb2_dma_heap_memops.put(priv);
+
+	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
+	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test),
+						dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	KUNIT_EXPECT_EQ_MSG(test, dbuf->vmapping_counter, 0,
+			    "the import was vmapped before anyone asked");
+	KUNIT_EXPECT_NOT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->b.vb, imp));
+	KUNIT_EXPECT_EQ(test, dbuf->vmapping_counter, 1);
+	vb2_dma_heap_memops.unmap_dmabuf(imp);
+	KUNIT_EXPECT_EQ(test, dbuf->vmapping_counter, 0);
+	vb2_dma_heap_memops.detach_dmabuf(imp);
+	dma_buf_put(dbuf);
+	release_buffers();
+	vb2_dma_heap_memops.put(exp);
+
+	expect_userptr_written(test, &ctx->a);
 }
 
 /*
@@ -1358,37 +1421,6 @@ static void test_teardown_drops_selection(struct kunit *test)
 	vb2_video_unregister_device(vdev);
 	KUNIT_EXPECT_EQ(test, owner_refs(), refs);
 	v4l2_device_unregister(v4l2_dev);
-}
-
-/*
- * USERPTR memory is vb2-dma-sg's, mapped for the device and into the
- * kernel when it is set up, and must meet the queue's requirements.
- */
-static void test_userptr(struct kunit *test)
-{
-	struct test_ctx *ctx = test->priv;
-	unsigned long uaddr;
-	u32 first;
-	void *priv;
-
-	uaddr = kunit_vm_mmap(test, NULL, 0, TEST_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_TRUE(test, mapped(uaddr));
-	KUNIT_ASSERT_EQ(test, clear_user((void __user *)uaddr, TEST_SIZE), 0);
-
-	set_policy(test, &ctx->a, 0, "system", NULL);
-	priv = vb2_dma_heap_memops.get_userptr(&ctx->a.vb, test_dev(test), uaddr,
-					       TEST_SIZE);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, priv);
-	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_dma_heap_memops.cookie(&ctx->a.vb, priv)),
-			TEST_SIZE);
-	KUNIT_ASSERT_NOT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv));
-	fill(vb2_dma_heap_memops.vaddr(&ctx->a.vb, priv), TEST_SIZE);
-	vb2_dma_heap_memops.put_userptr(priv);
-
-	/* What the kernel wrote through its mapping is in the user pages. */
-	KUNIT_EXPECT_EQ(test, get_user(first, (u32 __user *)uaddr), 0);
-	KUNIT_EXPECT_EQ(test, first, pattern(0));
 }
 
 /*

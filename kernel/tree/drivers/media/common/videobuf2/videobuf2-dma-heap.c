@@ -188,14 +188,21 @@ static bool vb2_dma_heap_buf_acceptable(struct vb2_dma_heap_buf *buf)
 	       vb2_dma_heap_sgt_contiguous(sgt);
 }
 
+static bool vb2_dma_heap_buf_unmapped(struct vb2_dma_heap_buf *buf)
+{
+	return buf->vb->vb2_queue->dma_attrs & DMA_ATTR_NO_KERNEL_MAPPING;
+}
+
 /*
  * The kernel mapping is made when the memory is set up rather than on
  * first use, so that vb2_plane_vaddr() takes no lock and works in atomic
  * context, as with vb2-vmalloc. vb2-dma-sg keeps the mapping it makes.
+ * A queue that declared it needs none gets none up front.
  */
 static void vb2_dma_heap_buf_vmap(struct vb2_dma_heap_buf *buf)
 {
-	buf->vaddr = vb2_dma_sg_memops.vaddr(buf->vb, buf->sg);
+	if (!vb2_dma_heap_buf_unmapped(buf))
+		buf->vaddr = vb2_dma_sg_memops.vaddr(buf->vb, buf->sg);
 }
 
 /*********************************************/
@@ -240,8 +247,7 @@ static void *vb2_dma_heap_alloc(struct vb2_buffer *vb, struct device *dev,
 		goto err_free;
 	}
 
-	if (!(vb->vb2_queue->dma_attrs & DMA_ATTR_NO_KERNEL_MAPPING))
-		vb2_dma_heap_buf_vmap(buf);
+	vb2_dma_heap_buf_vmap(buf);
 	return buf;
 
 err_free:
@@ -310,10 +316,17 @@ static void vb2_dma_heap_finish(void *buf_priv)
 	vb2_dma_sg_memops.finish(buf->sg);
 }
 
+/*
+ * On a queue without kernel mappings, MMAP buffers have none, as with
+ * vb2-dma-contig, while imported and USERPTR memory is mapped on first
+ * use, as both stock allocators map it.
+ */
 static void *vb2_dma_heap_vaddr(struct vb2_buffer *vb, void *buf_priv)
 {
 	struct vb2_dma_heap_buf *buf = buf_priv;
 
+	if (!buf->vaddr && !buf->heap && vb2_dma_heap_buf_unmapped(buf))
+		buf->vaddr = vb2_dma_sg_memops.vaddr(vb, buf->sg);
 	return buf->vaddr;
 }
 
