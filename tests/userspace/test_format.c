@@ -43,7 +43,7 @@ static const struct v4l2heap_entry capture_entries[] = {
 		.usage = V4L2HEAP_USAGE_INTERNAL,
 		.flags = V4L2HEAP_FL_CONTIGUOUS,
 		.heap = "reserved",
-		.purpose = "reference frame",
+		.purpose = "Reference Frames",
 		.purpose_id = V4L2HEAP_PURPOSE_REFERENCE,
 		.size = 4096,
 		.count = 2,
@@ -210,7 +210,7 @@ static void test_queue_table(void **state)
 		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT     HELD  PURPOSE\n"
 		"  active      reserved  contiguous,selected     462848      4  2002944  -\n"
 		"  compatible  system    -                       462848      0        0  -\n"
-		"  internal    reserved  contiguous                4096      2     8192  reference (reference frame)\n");
+		"  internal    reserved  contiguous                4096      2     8192  reference\n");
 	assert_no_trailing_blanks(text);
 }
 
@@ -241,7 +241,7 @@ static void test_tables_together(void **state)
 		"  USAGE       HEAP      FLAGS                BYTES/BUF  COUNT     HELD  PURPOSE\n"
 		"  active      reserved  contiguous,selected     462848      4  2002944  -\n"
 		"  compatible  system    -                       462848      0        0  -\n"
-		"  internal    reserved  contiguous                4096      2     8192  reference (reference frame)\n");
+		"  internal    reserved  contiguous                4096      2     8192  reference\n");
 	assert_no_trailing_blanks(text);
 }
 
@@ -264,23 +264,24 @@ static void test_queue_without_entries(void **state)
 }
 
 /*
- * The purpose id comes first, the driver's words after it when they add
- * anything.
+ * The purpose id's name; the kernel's text, which describes the id, for an
+ * id newer than the tool.
  */
 static void test_purpose_column(void **state)
 {
 	static const struct v4l2heap_entry entries[] = {
 		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "a",
 		  .purpose_id = V4L2HEAP_PURPOSE_BITSTREAM,
-		  .purpose = "compressed frame" },
+		  .purpose = "Bitstream" },
 		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "b",
-		  .purpose_id = V4L2HEAP_PURPOSE_SCRATCH, .purpose = "scratch" },
+		  .purpose_id = V4L2HEAP_PURPOSE_SCRATCH,
+		  .purpose = "Scratch Memory" },
 		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "c",
 		  .purpose_id = V4L2HEAP_PURPOSE_METADATA },
 		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "d",
-		  .purpose_id = V4L2HEAP_PURPOSE_OTHER, .purpose = "firmware" },
+		  .purpose_id = V4L2HEAP_PURPOSE_OTHER, .purpose = "Other" },
 		{ .usage = V4L2HEAP_USAGE_INTERNAL, .heap = "e",
-		  .purpose = "no id" },
+		  .purpose_id = 99, .purpose = "Frobnication" },
 	};
 	const struct format_queue queue = {
 		.type = V4L2_BUF_TYPE_VIDEO_OUTPUT,
@@ -298,14 +299,14 @@ static void test_purpose_column(void **state)
 	assert_string_equal(render(format_tables, &listing),
 		"output queue:\n"
 		"  USAGE     HEAP  FLAGS  BYTES/BUF  COUNT  HELD  PURPOSE\n"
-		"  internal  a     -              0      0     0  bitstream (compressed frame)\n"
+		"  internal  a     -              0      0     0  bitstream\n"
 		"  internal  b     -              0      0     0  scratch\n"
 		"  internal  c     -              0      0     0  metadata\n"
-		"  internal  d     -              0      0     0  other (firmware)\n"
-		"  internal  e     -              0      0     0  no id\n");
+		"  internal  d     -              0      0     0  other\n"
+		"  internal  e     -              0      0     0  Frobnication\n");
 	assert_json(render(format_json, &listing),
 		    "[e['purpose_id'] for e in d['queues'][0]['entries']] == "
-		    "['bitstream', 'scratch', 'metadata', 'other', None]");
+		    "['bitstream', 'scratch', 'metadata', 'other', 'unknown']");
 }
 
 /* A newer kernel or library may know more than this tool. */
@@ -345,7 +346,7 @@ static void test_unknown_values(void **state)
 		"\n"
 		"type-99 queue:\n"
 		"  USAGE    HEAP  FLAGS                BYTES/BUF  COUNT  HELD  PURPOSE\n"
-		"  unknown  h     selected,0x80000004          1      1     1  unknown (p)\n");
+		"  unknown  h     selected,0x80000004          1      1     1  p\n");
 	json = render(format_json, &listing);
 	assert_string_equal(json,
 		"{\"heaps\":[{\"name\":\"new\",\"caps\":[\"0x6\"]}],"
@@ -412,7 +413,7 @@ static void test_json_device(void **state)
 		"{\"usage\":\"internal\",\"heap\":\"reserved\","
 		"\"flags\":[\"contiguous\"],"
 		"\"bytes_per_buffer\":4096,\"count\":2,\"bytes\":8192,"
-		"\"purpose\":\"reference frame\",\"purpose_id\":\"reference\"}"
+		"\"purpose\":\"Reference Frames\",\"purpose_id\":\"reference\"}"
 		"]}]}\n");
 	assert_json(json,
 		    "d['device'] == '/dev/video0' and "
@@ -421,7 +422,7 @@ static void test_json_device(void **state)
 		    "d['queues'][0]['entries'][2] == {'usage': 'internal', "
 		    "'heap': 'reserved', 'flags': ['contiguous'], "
 		    "'bytes_per_buffer': 4096, 'count': 2, 'bytes': 8192, "
-		    "'purpose': 'reference frame', 'purpose_id': 'reference'}");
+		    "'purpose': 'Reference Frames', 'purpose_id': 'reference'}");
 }
 
 /* Both listings in one document: standard output stays one JSON value. */

@@ -230,7 +230,7 @@ static const struct v4l2_heapdesc heapdescs[] = {
 	}, {
 		.usage = V4L2_HEAP_USAGE_INTERNAL,
 		.name = "system",
-		.purpose = "compressed frame",
+		.purpose = "Bitstream",
 		.purpose_id = V4L2_HEAP_PURPOSE_BITSTREAM,
 		.size = PAGE,
 		.count = 1,
@@ -277,7 +277,7 @@ static void test_query(void **state)
 	assert_memory_equal(entries[0].reserved, zero, sizeof(zero));
 	assert_int_equal(entries[1].usage, V4L2HEAP_USAGE_INTERNAL);
 	assert_string_equal(entries[1].heap, "system");
-	assert_string_equal(entries[1].purpose, "compressed frame");
+	assert_string_equal(entries[1].purpose, "Bitstream");
 	assert_int_equal(entries[1].purpose_id, V4L2HEAP_PURPOSE_BITSTREAM);
 	assert_int_equal(entries[1].bytes, PAGE);
 	assert_memory_equal(entries[1].reserved, zero, sizeof(zero));

@@ -55,8 +55,8 @@ enum v4l2heap_usage {
 
 /**
  * What the driver uses an internal entry's buffers for
- * (V4L2_HEAP_PURPOSE_*): a fixed set that programs can act on, where the
- * entry's purpose string is the driver's own words for people.
+ * (V4L2_HEAP_PURPOSE_*): a fixed set that programs can act on; the
+ * entry's purpose string is the kernel's description of it for people.
  */
 enum v4l2heap_purpose {
 	V4L2HEAP_PURPOSE_NONE = 0,	/* not internal: a queue entry */

@@ -157,23 +157,17 @@ static const struct column entry_columns[] = {
 };
 
 /*
- * "reference (reference frame)": the purpose id, which means the same for
- * every driver, then the driver's own words when they say more; "-" for
- * queue entries. An internal entry without an id, which the uAPI rules
- * out, still shows what the driver said.
+ * The purpose id's name, "-" for queue entries. The kernel's text only
+ * describes the id, so it is shown for ids newer than this library.
  */
 static void purpose_text(char text[CELL_MAX],
 			 const struct v4l2heap_entry *entry)
 {
 	const char *id = v4l2heap_purpose_name(entry->purpose_id);
 
-	if (!id)
-		snprintf(text, CELL_MAX, "%s",
-			 entry->purpose[0] ? entry->purpose : "-");
-	else if (!entry->purpose[0] || !strcmp(entry->purpose, id))
-		snprintf(text, CELL_MAX, "%s", id);
-	else
-		snprintf(text, CELL_MAX, "%s (%s)", id, entry->purpose);
+	if (entry->purpose_id > V4L2HEAP_PURPOSE_METADATA && entry->purpose[0])
+		id = entry->purpose;
+	snprintf(text, CELL_MAX, "%s", id ? id : "-");
 }
 
 static void entry_cells(const void *rows, size_t row, char cells[][CELL_MAX])

@@ -15,6 +15,19 @@
 /* Results per entry in check_entries(). */
 #define ENTRY_CHECKS	10
 
+/*
+ * What the V4L2 core says for each purpose id, as it describes formats:
+ * drivers give the id only.
+ */
+static const char *const purpose_text[] = {
+	[V4L2_HEAP_PURPOSE_NONE] = "",
+	[V4L2_HEAP_PURPOSE_OTHER] = "Other",
+	[V4L2_HEAP_PURPOSE_REFERENCE] = "Reference Frames",
+	[V4L2_HEAP_PURPOSE_BITSTREAM] = "Bitstream",
+	[V4L2_HEAP_PURPOSE_SCRATCH] = "Scratch Memory",
+	[V4L2_HEAP_PURPOSE_METADATA] = "Metadata",
+};
+
 void check_entries(struct ktap *k, uint32_t type, const struct entries *list)
 {
 	const char *q = buf_type_name(type);
@@ -55,16 +68,19 @@ void check_entries(struct ktap *k, uint32_t type, const struct entries *list)
 			    "%s[%u]: no undefined flags (0x%x)", q, i, d->flags);
 		ktap_result(&sub, all_zero(d->reserved, sizeof(d->reserved)),
 			    "%s[%u]: reserved fields zeroed", q, i);
-		ktap_result(&sub, internal == (d->purpose[0] != 0) &&
-				  memchr(d->purpose, 0, sizeof(d->purpose)),
-			    "%s[%u]: purpose '%.*s' set exactly for internal buffers",
-			    q, i, (int)sizeof(d->purpose), d->purpose);
 		ktap_result(&sub, internal ?
 				  d->purpose_id > V4L2_HEAP_PURPOSE_NONE &&
 				  d->purpose_id <= V4L2_HEAP_PURPOSE_METADATA :
 				  d->purpose_id == V4L2_HEAP_PURPOSE_NONE,
 			    "%s[%u]: purpose_id %u defined, set exactly for internal buffers",
 			    q, i, d->purpose_id);
+		ktap_result(&sub, d->purpose_id <= V4L2_HEAP_PURPOSE_METADATA &&
+				  !strncmp((const char *)d->purpose,
+					   purpose_text[d->purpose_id],
+					   sizeof(d->purpose)),
+			    "%s[%u]: purpose '%.*s' is the V4L2 core's text for purpose_id %u",
+			    q, i, (int)sizeof(d->purpose), d->purpose,
+			    d->purpose_id);
 		ktap_result(&sub, d->bytes % PAGE_SIZE_4K == 0 &&
 				  (d->bytes == 0) == (d->count == 0) &&
 				  d->bytes >= d->count *

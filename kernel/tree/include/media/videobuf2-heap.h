@@ -78,9 +78,9 @@ struct vb2_heap_entry {
 
 /**
  * struct vb2_heap_group - driver-internal buffers of one purpose
- * @purpose:	what the buffers are for, a string constant
- * @purpose_id:	the same as one of the V4L2_HEAP_PURPOSE_* values; a
- *		driver has one group per value
+ * @purpose_id:	what the buffers are for, one of the V4L2_HEAP_PURPOSE_*
+ *		values, which the V4L2 core describes to userspace; a driver
+ *		has one group per value
  * @size:	size of one buffer in the current configuration
  * @num_entries: number of entries used in @entries
  * @entries:	as the allocator reports them, one per heap that holds
@@ -90,7 +90,6 @@ struct vb2_heap_entry {
  *		come from; none if no heap of its policy is usable.
  */
 struct vb2_heap_group {
-	const char *purpose;
 	u32 purpose_id;
 	size_t size;
 	unsigned int num_entries;
