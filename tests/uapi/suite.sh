@@ -2,7 +2,8 @@
 # In-VM suite: VIDIOC_ENUM_HEAPS, VIDIOC_G_HEAP and VIDIOC_S_HEAP on every
 # video node of the converted drivers with each heap, as 64-bit and as
 # 32-bit processes; ENOTTY from the same drivers without heaps; what an
-# unprivileged user can and cannot select; and the ioctl debug log.
+# unprivileged user can and cannot select; heaps that follow a control;
+# and the ioctl debug log.
 . tests/lib/results.sh
 . tests/lib/v4l2.sh
 . tests/lib/heaps.sh
@@ -16,9 +17,9 @@ for drv in vim2m vicodec vivid vimc; do
 	per_run=$((per_run + VIDEO_NODES[$drv]))
 done
 # Each heap (modprobe and a run), compat32, contiguous (2), unusable (2),
-# mplane (3), stock (modprobe and a run), unprivileged (3), debug-log,
-# unload.
-ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 2 + 3 + 1 + per_run + 3 + 2))
+# configuration (2), mplane (3), stock (modprobe and a run), unprivileged
+# (3), debug-log, unload.
+ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 2 + 2 + 3 + 1 + per_run + 3 + 2))
 
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
@@ -64,6 +65,13 @@ load_unusable() {
 }
 check uapi/unusable/modprobe load_unusable
 check uapi/unusable/vivid-000-vid-cap "$PROG" --unusable "$(node_named vivid-000-vid-cap)"
+
+# The heaps follow the configuration: a control of vivid's makes its
+# queues take contiguous memory only, and lets go of it again.
+check uapi/configuration/modprobe load_drivers \
+	"vivid n_devs=1 heap=system node_types=$VIVID_VIDEO_NODES"
+check uapi/configuration/vivid-000-vid-cap "$PROG" --configuration \
+	"$(node_named vivid-000-vid-cap)"
 
 # Sizes of multi-planar formats add up their planes, each page-aligned.
 check uapi/mplane/modprobe load_drivers \

@@ -15,6 +15,8 @@
  *   heap-ioctl --unprivileged DEVICE [--heap-fd FD]
  *       as a user who may open DEVICE but no heap: selecting a heap is
  *       impossible without a heap fd, and works with one handed over (FD)
+ *   heap-ioctl --configuration DEVICE  a vivid node with heap=system: the
+ *       heaps follow its "Require Contiguous Memory" control
  *
  * Output is KTAP, one subtest per queue (and one for the internal
  * buffers); the exit status is 0 when every check passed, 1 when one
@@ -95,14 +97,15 @@ static int usage(const char *argv0)
 		"usage: %s [--internal N] DEVICE\n"
 		"       %s --unsupported DEVICE\n"
 		"       %s --unusable DEVICE\n"
-		"       %s --unprivileged DEVICE [--heap-fd FD]\n",
-		argv0, argv0, argv0, argv0);
+		"       %s --unprivileged DEVICE [--heap-fd FD]\n"
+		"       %s --configuration DEVICE\n",
+		argv0, argv0, argv0, argv0, argv0);
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	enum { FULL, UNSUPPORTED, UNUSABLE, UNPRIVILEGED } mode = FULL;
+	enum { FULL, UNSUPPORTED, UNUSABLE, UNPRIVILEGED, CONFIGURATION } mode = FULL;
 	struct run run = { 0 };
 	uint32_t types[MAX_QUEUES];
 	int heap_fd = -1, n, t, arg = 1;
@@ -120,6 +123,9 @@ int main(int argc, char **argv)
 		arg++;
 	} else if (arg < argc && !strcmp(argv[arg], "--unprivileged")) {
 		mode = UNPRIVILEGED;
+		arg++;
+	} else if (arg < argc && !strcmp(argv[arg], "--configuration")) {
+		mode = CONFIGURATION;
 		arg++;
 	}
 	if (arg >= argc)
@@ -161,6 +167,9 @@ int main(int argc, char **argv)
 			break;
 		case UNPRIVILEGED:
 			check_unprivileged(&k, &run, types[t], heap_fd);
+			break;
+		case CONFIGURATION:
+			check_configuration(&k, &run, types[t]);
 			break;
 		}
 	}

@@ -4,7 +4,8 @@
  * video and metadata queue of a device, split as v4l2-compliance splits
  * its tests: one file per ioctl (enum-heaps.c, g-heap.c, s-heap.c), per
  * caller (unsupported.c: a driver without heaps; unusable.c: a queue none
- * of whose heaps is usable; unprivileged.c: a user without heap nodes)
+ * of whose heaps is usable; unprivileged.c: a user without heap nodes;
+ * configuration.c: a driver whose heaps follow a control)
  * and for the buffers behind them (buffers.c), with
  * the helpers they share in common.c and the driver in heap-ioctl.c.
  *
@@ -90,6 +91,9 @@ void check_caps(struct ktap *k, struct run *run, uint32_t type, bool heaps);
 void check_internal_allocation(struct ktap *k, struct run *run,
 			       const uint32_t *types, int num_types,
 			       unsigned int want_groups);
+
+/* configuration.c */
+void check_configuration(struct ktap *k, struct run *run, uint32_t type);
 
 /* unsupported.c */
 void check_unsupported(struct ktap *k, struct run *run, uint32_t type);
