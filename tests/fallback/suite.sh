@@ -3,7 +3,9 @@
 # "the CMA heap, then system" keeps allocating from system memory, while a
 # queue that requires contiguous memory (vivid allocators=1) gets a clean
 # ENOMEM; once the memory is back, the contiguous queue allocates again,
-# also when REQBUFS frees and allocates in one ioctl. MMAP buffers can be
+# also when REQBUFS frees and allocates in one ioctl. Which of the two a
+# queue does follows its configuration: vivid's "Require Contiguous
+# Memory" control turns one into the other and back. MMAP buffers can be
 # exported read-only and pinned like those of the stock allocator, and a
 # contiguous queue's are refused a long-term pin as vb2-dma-contig's are.
 . tests/lib/results.sh
@@ -11,10 +13,10 @@
 . tests/lib/heaps.sh
 
 find_heaps fallback || exit 1
-# Exhaustion: modprobe, six checks, unload; drop-in: modprobe, expbuf and
-# pin on each of the two vivid instances, unload; no-pin: modprobe, one
-# check, unload.
-ktap_plan $((8 + 1 + 2 * 2 + 1 + 3))
+# Exhaustion: modprobe, six checks, unload; configuration: modprobe,
+# three checks, unload; drop-in: modprobe, expbuf and pin on each of the
+# two vivid instances, unload; no-pin: modprobe, one check, unload.
+ktap_plan $((8 + 5 + 1 + 2 * 2 + 1 + 3))
 HOG=$BUILD/tests/heap-hog
 
 # Streams a few frames through vim2m and proves that all of its memory
@@ -55,6 +57,29 @@ check fallback/contiguous-queue-allocates-after-release "$BUILD/tests/reqbufs" "
 check fallback/realloc-with-only-own-memory-left \
 	"$BUILD/tests/drop-in" realloc "$contig" 4 "$CMA_HEAP"
 check fallback/unload unload_drivers
+
+# The same queue under the policy "the CMA heap, then system" and, with
+# the control set, under one that requires contiguous memory.
+reqbufs_from_system() {
+	local before
+	before=$(cma_allocated)
+	"$BUILD/tests/reqbufs" "$1" 4 && came_from system "$before"
+}
+export -f reqbufs_from_system
+exhausted_reqbufs() { # DEVICE CONTIGUOUS COMMAND [ARG...]
+	v4l2-ctl -d "$1" -c require_contiguous_memory="$2" &&
+		$HOG "$CMA_HEAP" bash -c '"${@:2}" "$1"' - "$1" "${@:3}"
+}
+check fallback/configuration/modprobe load_drivers \
+	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
+cfg=$(node_named vivid-000-vid-cap)
+check fallback/configuration/cma-exhausted-falls-back-to-system \
+	exhausted_reqbufs "$cfg" 0 reqbufs_from_system
+check fallback/configuration/required-cma-exhausted-gets-enomem \
+	exhausted_reqbufs "$cfg" 1 reqbufs_fails_with ENOMEM
+check fallback/configuration/not-required-falls-back-again \
+	exhausted_reqbufs "$cfg" 0 reqbufs_from_system
+check fallback/configuration/unload unload_drivers
 
 # What a user does with MMAP buffers works the same on the stock allocator
 # (vivid instance 0, vb2-vmalloc) and on the system heap (instance 1).
