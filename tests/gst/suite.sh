@@ -12,7 +12,10 @@
 # that root hands over; bad heap names, a heap the user may not open,
 # a heap the device cannot use and an exhausted heap, before or while
 # the pipeline streams, each fail the pipeline with an error that names
-# the heap and the reason.
+# the heap and the reason. Without the plugin, the example program
+# v4l2src-heap selects the heap of v4l2src's own buffers (MMAP and dmabuf
+# export) in its prepare-format signal: the buffers come from that heap,
+# and the frames are the stock pipeline's.
 # Pipeline descriptions ($RAW, $ENC, ...) are split into gst-launch's
 # words; commands for other processes are quoted for expansion there.
 # shellcheck disable=SC2086,SC2016
@@ -123,12 +126,15 @@ inspect() {
 # The plugin's unit tests, as many as its check suite adds, each a
 # result (see unit_tests).
 UNIT_TESTS=$(grep -c 'tcase_add_test' gst-plugin/tests/dmaheap.c)
-# modprobe, inspect, the unit tests and all-ran, stock (3), each heap
-# (three pipelines, each run, identical, from the heap), auto's stock
-# driver, auto per heap (4), vivid per heap (5), errors (modprobe, four
-# errors), heap-fd, exhausted, exhausted mid-stream, unload.
-ktap_plan $((2 + UNIT_TESTS + 1 + 3 + 9 * ${#HEAPS[@]} + 1 + 4 * ${#HEAPS[@]} +
-	5 * ${#HEAPS[@]} + 5 + 1 + 1 + 1 + 1))
+# modprobe, inspect, the unit tests and all-ran, stock (3), the example
+# on a stock driver, each heap (three pipelines, each run, identical, from
+# the heap), auto's stock driver, auto per heap (4), vivid per heap (5,
+# and for each other heap the example in two io-modes, each run,
+# identical, from the heap), the example with an unknown heap, errors
+# (modprobe, four errors), heap-fd, exhausted, exhausted mid-stream,
+# unload.
+ktap_plan $((2 + UNIT_TESTS + 1 + 3 + 1 + 9 * ${#HEAPS[@]} + 1 + 4 * ${#HEAPS[@]} +
+	(5 + 2 * 3 * (${#HEAPS[@]} - 1)) * ${#HEAPS[@]} + 1 + 5 + 1 + 1 + 1 + 1))
 
 # The registry is built once, with the V4L2 elements of vicodec and vim2m
 # (which get the same nodes whenever vicodec is loaded first or alone), and
@@ -176,6 +182,36 @@ check gst/stock/decode pipeline dec-stock $RAW ! $DEC ! $SLOW ! filesink locatio
 M2M_IN="videotestsrc num-buffers=$FRAMES pattern=ball ! video/x-raw,format=RGB,width=640,height=480,framerate=30/1"
 M2M_OUT="video/x-raw,format=YUY2,width=640,height=480"
 check gst/stock/convert pipeline m2m-stock $M2M_IN ! v4l2convert capture-io-mode=mmap ! $M2M_OUT ! $SLOW ! filesink location=$OUT/m2m-stock.out
+
+# The example program: v4l2src's prepare-format signal hands the
+# application the open device before VIDIOC_S_FMT, while the queue has no
+# buffers and its heap may still change; the example selects it there
+# with libv4l2heap, for MMAP and dmabuf (export) io-modes, in which the
+# driver allocates the buffers.
+PF=$BUILD/gst-plugin/examples/v4l2src-heap
+PF_CAPS=video/x-raw,format=YUY2,width=640,height=480
+
+# pf_error NAME HEAP MESSAGE DETAIL: selecting HEAP on $CAP fails the
+# example with exit status 1 and GStreamer's MESSAGE for the error, with
+# the heap and the reason (DETAIL) in the debug details; the queue keeps
+# its heap and streams again.
+pf_error() {
+	local name=$1 heap=$2 message=$3 detail=$4 before after rc=0
+	before=$(active_heaps "$CAP") || return
+	"$PF" -d "$CAP" -n "$FRAMES" -c "$PF_CAPS" -H "$heap" >"$OUT/$name.log" 2>&1 || rc=$?
+	cat "$OUT/$name.log"
+	[ "$rc" = 1 ] || { echo "exit status $rc, want 1"; return 1; }
+	grep -qE "^ERROR: from element /GstPipeline:pipeline[0-9]*/GstV4l2Src:v4l2src0: $message\$" \
+		"$OUT/$name.log" &&
+		grep -qE "^cannot select heap '$heap': $detail" "$OUT/$name.log" || return
+	after=$(active_heaps "$CAP") || return
+	echo "active heap before: $before; after: $after"
+	[ "$after" = "$before" ] && "$PF" -d "$CAP" -n 1 -c "$PF_CAPS"
+}
+CAP=$(node_named vivid-000-vid-cap)
+check gst/stock/prepare-format-no-heap-support pf_error pf-no-heap-support system \
+	'Could not get/set settings from/on resource\.' \
+	"$CAP: the driver does not allocate its capture queue from dma-buf heaps"
 
 for heap in "${HEAPS[@]}"; do
 	before=$(cma_allocated)
@@ -230,6 +266,36 @@ vivid_capture() { # NAME IO-MODE [! ELEMENTS...]
 			! video/x-raw,format=YUY2,width=640,height=480 "${@:2}" \
 			! $SLOW ! filesink location="$OUT/$name.out"
 }
+# prepare_format NAME IO-MODE HEAP: the example captures $FRAMES frames
+# from $CAP into $OUT/NAME.out, selecting HEAP. The queue starts on the
+# driver's heap: on vivid a selection outlives the process that made it.
+prepare_format() {
+	local name=$1 rc=0
+	"$BUILD/userspace/v4l2-heap" -d "$CAP" --set-heap cap=default || return
+	"$PF" -d "$CAP" -i "$2" -n "$FRAMES" -c "$PF_CAPS" -H "$3" \
+		-o "$OUT/$name.out" >"$OUT/$name.log" 2>&1 || rc=$?
+	cat "$OUT/$name.log"
+	return $rc
+}
+
+# pf_from_heap NAME HEAP MARK: what VIDIOC_ENUM_HEAPS told the example
+# while it streamed puts every buffer of the queue in HEAP, the queue
+# still has HEAP selected, and the CMA area handed out those bytes (or
+# none for the system heap) since cma_allocated printed MARK.
+pf_from_heap() {
+	local name=$1 heap=$2 held got bytes active
+	held=$(sed -n "s/^v4l2src0: capture queue: [0-9]* buffers, \([0-9]*\) bytes in heap '\(.*\)'\$/\2 \1/p" \
+		"$OUT/$name.log")
+	echo "buffers while streaming: ${held:-none reported}"
+	read -r got bytes <<<"$held"
+	[ "$got" = "$heap" ] && [ "$(wc -l <<<"$held")" = 1 ] || return
+	active=$("$BUILD/userspace/v4l2-heap" -d "$CAP" --list --json |
+		jq -r '.queues[0].entries[] | select(.usage == "active") | "\(.heap) \(.flags | join(","))"') || return
+	echo "active heap afterwards: $active"
+	[[ $active == "$heap "*selected* ]] || return
+	came_from "$heap" "$3" $((bytes / 4096))
+}
+
 for heap in "${HEAPS[@]}"; do
 	check "gst/vivid/heap=$heap/modprobe" load_drivers \
 		"vivid n_devs=1 heap=$heap node_types=$VIVID_VIDEO_NODES"
@@ -239,7 +305,25 @@ for heap in "${HEAPS[@]}"; do
 		io-mode=dmabuf-import ! dmaheapalloc
 	check "gst/vivid/heap=$heap/capture-identical" same_output "vivid-$heap" "vivid-mmap-$heap"
 	check "gst/vivid/heap=$heap/capture-from-heap" from_heap "vivid-$heap" "$heap"
+
+	# The example selects the heap the driver does not default to, so
+	# that only the selection can put the buffers there.
+	for other in "${HEAPS[@]}"; do
+		[ "$other" != "$heap" ] || continue
+		for mode in mmap dmabuf; do
+			name=pf-$mode-$heap
+			before=$(cma_allocated)
+			check "gst/vivid/heap=$heap/prepare-format=$other/$mode" \
+				prepare_format "$name" "$mode" "$other"
+			check "gst/vivid/heap=$heap/prepare-format=$other/$mode-identical" \
+				same_output "$name" "vivid-mmap-$heap"
+			check "gst/vivid/heap=$heap/prepare-format=$other/$mode-from-heap" \
+				pf_from_heap "$name" "$other" "$before"
+		done
+	done
 done
+check gst/vivid/prepare-format-no-such-heap pf_error pf-no-such-heap no-such-heap \
+	'Resource not found\.' "no dma-buf heap named 'no-such-heap'"
 
 # Errors: each fails the pipeline with a message naming heap and reason.
 check gst/errors/modprobe load_drivers \
