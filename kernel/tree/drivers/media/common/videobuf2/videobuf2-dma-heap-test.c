@@ -842,6 +842,21 @@ static void test_enum_heaps(struct kunit *test)
 			-ENOTTY);
 }
 
+/* Exports @exp of queue a and imports it into queue b, mapped. */
+static void *export_to_b(struct kunit *test, struct test_ctx *ctx, void *exp,
+			 struct dma_buf **dbuf)
+{
+	void *imp;
+
+	*dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, *dbuf);
+	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test),
+						*dbuf, TEST_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
+	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	return imp;
+}
+
 /*
  * vb2-vmalloc users fill buffers from interrupt handlers and under spinlocks
  * through vb2_plane_vaddr(), so it must neither sleep nor map on demand,
@@ -878,12 +893,7 @@ static void test_vaddr_atomic(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, exp);
 	expect_vaddr_atomic(test, &ctx->a.vb, exp);
 
-	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
-	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test),
-						dbuf, TEST_SIZE);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	imp = export_to_b(test, ctx, exp, &dbuf);
 	expect_vaddr_atomic(test, &ctx->b.vb, imp);
 	vb2_dma_heap_memops.unmap_dmabuf(imp);
 	vb2_dma_heap_memops.detach_dmabuf(imp);
@@ -960,12 +970,7 @@ static void test_no_kernel_mapping(struct kunit *test)
 	KUNIT_EXPECT_GE(test, sgt_dma_len(vb2_plane_cookie(&ctx->a.vb, 0)),
 			TEST_SIZE);
 
-	dbuf = vb2_dma_heap_memops.get_dmabuf(&ctx->a.vb, exp, O_RDWR);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dbuf);
-	imp = vb2_dma_heap_memops.attach_dmabuf(&ctx->b.vb, test_dev(test),
-						dbuf, TEST_SIZE);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, imp);
-	KUNIT_ASSERT_EQ(test, vb2_dma_heap_memops.map_dmabuf(imp), 0);
+	imp = export_to_b(test, ctx, exp, &dbuf);
 	KUNIT_EXPECT_EQ_MSG(test, dbuf->vmapping_counter, 0,
 			    "the import was vmapped before anyone asked");
 	KUNIT_EXPECT_NOT_NULL(test, vb2_dma_heap_memops.vaddr(&ctx->b.vb, imp));
