@@ -6,8 +6,9 @@
  * In MMAP and dmabuf (export) mode the driver allocates the buffers, from
  * the heap its capture queue is set to. v4l2src's "prepare-format" signal
  * hands the application the open device before VIDIOC_S_FMT, and so
- * before the queue has buffers, while VIDIOC_S_HEAP is still allowed:
- * selecting the heap there is all it takes.
+ * before the queue has buffers: selecting the heap there, on v4l2src's
+ * own file handle, is all it takes. The selection ends when v4l2src
+ * closes the device.
  *
  *   v4l2src-heap -d /dev/video0 -H default_cma_region -i dmabuf -n 30 \
  *       -c video/x-raw,format=YUY2,width=640,height=480 -o out.yuv

@@ -341,10 +341,12 @@ static void reset(struct fuzz *f)
 			for (t = 0; t < f->dev[i][h].ntypes; t++)
 				vdev_reqbufs(f->dev[i][h].fd, f->dev[i][h].types[t],
 					     V4L2_MEMORY_MMAP, 0);
+	/* A selection is its file handle's: each one drops its own. */
 	for (i = 0; i < f->ndev; i++)
-		for (t = 0; t < f->dev[i][0].ntypes; t++)
-			vdev_s_heap(f->dev[i][0].fd, f->dev[i][0].types[t],
-				    V4L2_HEAP_FD_DEFAULT);
+		for (h = 0; h < HANDLES; h++)
+			for (t = 0; t < f->dev[i][h].ntypes; t++)
+				vdev_s_heap(f->dev[i][h].fd, f->dev[i][h].types[t],
+					    V4L2_HEAP_FD_DEFAULT);
 }
 
 int main(int argc, char **argv)

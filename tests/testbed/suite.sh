@@ -24,15 +24,15 @@ refuses() {
 }
 
 check testbed/modprobe load_drivers "vim2m heap=system" \
-	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 heap=system node_types=$VIVID_VIDEO_NODES"
 refuses vim2m-other-heap drivers_took "vim2m heap=$CMA_HEAP"
 refuses vim2m-stock drivers_took vim2m
 refuses already-loaded modprobe --first-time vim2m heap="$CMA_HEAP"
-# vivid keeps a selection: the parameter still names the CMA heap, but the
-# queue allocates from system.
-check testbed/vivid-select-system \
-	"$BUILD/userspace/v4l2-heap" -d "$(node_named vivid-000-vid-cap)" --set-heap cap=system
-refuses vivid-selected-other-heap drivers_took "vivid n_devs=1 heap=$CMA_HEAP"
+# vivid keeps its controls: the parameter still names the system heap, but
+# with contiguous memory required the queue allocates from the CMA heap.
+check testbed/vivid-require-contiguous \
+	v4l2-ctl -d "$(node_named vivid-000-vid-cap)" -c require_contiguous_memory=1
+refuses vivid-changed-heap drivers_took "vivid n_devs=1 heap=system"
 
 # A driver that cannot be unloaded must stop the next configuration.
 exec 7<"$(node_named vim2m)"

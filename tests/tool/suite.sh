@@ -22,10 +22,12 @@ expect_exit() {
 	[ "$got" = "$want" ] && { [ "$want" = 0 ] || [ -n "$err" ]; }
 }
 
-# json_active DEVICE QUEUE: the active heaps of QUEUE in --list --json,
-# a selected one marked with "*".
+# json_active DEVICE QUEUE [OPTION...]: the active heaps of QUEUE in
+# --list --json, a selected one marked with "*".
 json_active() {
-	"$TOOL" -d "$1" --list --json | jq -r --arg type "$2" '
+	local dev=$1 type=$2
+	shift 2
+	"$TOOL" -d "$dev" "$@" --list --json | jq -r --arg type "$type" '
 		.queues[] | select(.type == $type) | .entries[] |
 		select(.usage == "active") |
 		.heap + (if .flags | index("selected") then "*" else "" end)'
@@ -36,11 +38,12 @@ active_is() { # DEVICE HEAP: the capture queue's only active heap
 	got=$(json_active "$1" capture) && echo "active: $got" && [ "$got" = "$2" ]
 }
 
-# set_heap_persists DEVICE HEAP DEFAULT: a selection outlives the process
-# that made it, and "default" undoes it.
-set_heap_persists() {
-	"$TOOL" -d "$1" --set-heap cap="$2" && active_is "$1" "$2*" &&
-		"$TOOL" -d "$1" --set-heap cap=default && active_is "$1" "$3"
+# set_heap_ends DEVICE HEAP DEFAULT: the listing of the process that
+# selects HEAP shows it selected, and the selection ends with the process.
+set_heap_ends() {
+	local got
+	got=$(json_active "$1" capture --set-heap cap="$2") &&
+		echo "while selected: $got" && [ "$got" = "$2*" ] && active_is "$1" "$3"
 }
 
 # list_shows DEVICE HEAP: the table has at least one queue, and every
@@ -152,9 +155,9 @@ for heap in "${HEAPS[@]}"; do
 	check "tool/$heap/stream/vicodec-encoder" stream \
 		"$(streaming_nodes vicodec 'video*' | awk '/encoder/ { print $1 }')" 5
 
-	# vivid keeps a selection like a format, so separate runs see it.
+	# A selection is the selecting process's: the next run sees the default.
 	other=$([ "$heap" = system ] && echo "$CMA_HEAP" || echo system)
-	check "tool/$heap/set-heap" set_heap_persists "$cap" "$other" "$heap"
+	check "tool/$heap/set-heap" set_heap_ends "$cap" "$other" "$heap"
 done
 
 # Two planes, each its own dma-buf from the heap.

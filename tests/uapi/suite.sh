@@ -18,8 +18,8 @@ for drv in vim2m vicodec vivid vimc; do
 done
 # Each heap (modprobe and a run), compat32, contiguous (2), unusable (2),
 # configuration (2), mplane (3), stock (modprobe and a run), unprivileged
-# (3), debug-log, unload.
-ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 2 + 2 + 3 + 1 + per_run + 3 + 2))
+# (4), debug-log, unload.
+ktap_plan $((${#HEAPS[@]} * (1 + per_run) + per_run + 2 + 2 + 2 + 3 + 1 + per_run + 4 + 2))
 
 # every_node LABEL PROGRAM [OPTIONS]: runs PROGRAM on each video node of
 # the converted drivers, one result per node, and fails when a driver has
@@ -84,11 +84,14 @@ check uapi/stock/modprobe load_drivers vim2m vicodec "vivid n_devs=1 node_types=
 every_node stock "$PROG" --unsupported
 
 # Heap nodes are root's: a user who may use the video device can select a
-# heap only with a heap fd that root hands over.
+# heap only with a heap fd that root hands over, and does not allocate
+# from a heap root selected with a process that has ended.
 check uapi/unprivileged/modprobe load_drivers \
-	"vivid n_devs=1 heap=$CMA_HEAP node_types=$VIVID_VIDEO_NODES"
+	"vivid n_devs=1 heap=system node_types=$VIVID_VIDEO_NODES"
 dev=$(node_named vivid-000-vid-cap)
 chmod 0666 "$dev"
+check uapi/unprivileged/root-selects-cma \
+	"$BUILD/userspace/v4l2-heap" -d "$dev" --set-heap cap="$CMA_HEAP" --list
 check uapi/unprivileged/no-heap-fd \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$PROG" --unprivileged "$dev"
 check uapi/unprivileged/heap-fd-handed-over sh -c \
@@ -105,9 +108,9 @@ debug_log() {
 	"$PROG" "$dev" >/dev/null
 	echo 0 >"$sys"
 	printed=$(dmesg | tail -n +$((start + 1)) | grep -oE \
-		-e "VIDIOC_ENUM_HEAPS: index=[0-9]+, type=vid-cap, usage=1, flags=0x1, name=$CMA_HEAP, purpose=, purpose_id=0, size=0, count=0, bytes=0" \
-		-e "VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x1, name=$CMA_HEAP" \
-		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[0-3], name=[^ ]+' |
+		-e "VIDIOC_ENUM_HEAPS: index=[0-9]+, type=vid-cap, usage=1, flags=0x0, name=system, purpose=, purpose_id=0, size=0, count=0, bytes=0, heap_caps=0x0" \
+		-e "VIDIOC_G_HEAP: type=vid-cap, fd=-1, flags=0x0, name=system, heap_caps=0x0" \
+		-e 'VIDIOC_S_HEAP: type=vid-cap, fd=-?[0-9]+, flags=0x[01], name=[^ ]+, heap_caps=0x[01]' |
 		sed 's/:.*//' | sort -u | tr '\n' ' ')
 	echo "printed: $printed"
 	[ "$printed" = "VIDIOC_ENUM_HEAPS VIDIOC_G_HEAP VIDIOC_S_HEAP " ]

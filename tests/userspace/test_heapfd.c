@@ -221,7 +221,7 @@ static void test_select_fd_negative(void **state)
 static const struct v4l2_heapdesc heapdescs[] = {
 	{
 		.usage = V4L2_HEAP_USAGE_ACTIVE,
-		.flags = V4L2_HEAP_FL_CONTIGUOUS,
+		.heap_caps = DMA_HEAP_CAP_CONTIGUOUS,
 		.name = "reserved",
 		.size = 2 * PAGE,
 		.count = 3,

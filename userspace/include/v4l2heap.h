@@ -67,7 +67,7 @@ enum v4l2heap_purpose {
 	V4L2HEAP_PURPOSE_METADATA = 5,	/* data about the frames */
 };
 
-/** Entry flags (V4L2_HEAP_FL_*) */
+/** Entry flags: the heap's V4L2HEAP_CAP_CONTIGUOUS, and V4L2_HEAP_FL_SELECTED */
 #define V4L2HEAP_FL_CONTIGUOUS		0x1
 #define V4L2HEAP_FL_SELECTED		0x2
 
@@ -202,7 +202,9 @@ int v4l2heap_get(int device_fd, uint32_t type, char heap[V4L2HEAP_NAME_MAX],
 /*
  * Makes the queue allocate from heap @heap, which this process must be
  * allowed to open, or with @heap NULL from the driver's default again.
- * On failure the queue keeps the heap it had.
+ * The selection is @device_fd's, for the buffers it allocates from now
+ * on: until it is closed or returns to the default, no other file handle
+ * can allocate on the queue. On failure the queue keeps the heap it had.
  */
 int v4l2heap_select(int device_fd, uint32_t type, const char *heap,
 		    struct v4l2heap_err *err);

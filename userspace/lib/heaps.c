@@ -23,8 +23,8 @@
 /* v4l2heap.h mirrors these so that it need not include linux/videodev2.h. */
 _Static_assert(V4L2HEAP_NAME_MAX == V4L2_HEAP_NAME_SIZE,
 	       "heap name size differs from the uAPI");
-_Static_assert(V4L2HEAP_CAP_CONTIGUOUS == V4L2_HEAP_FL_CONTIGUOUS,
-	       "contiguous flag differs from the uAPI");
+_Static_assert(V4L2HEAP_CAP_CONTIGUOUS == DMA_HEAP_CAP_CONTIGUOUS,
+	       "contiguous capability differs from the uAPI");
 
 static int compare_heaps(const void *a, const void *b)
 {

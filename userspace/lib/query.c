@@ -15,9 +15,6 @@
 /* v4l2heap.h mirrors these so that it need not include linux/videodev2.h. */
 _Static_assert(V4L2HEAP_PURPOSE_MAX == V4L2_HEAP_PURPOSE_SIZE,
 	       "purpose size differs from the uAPI");
-_Static_assert(V4L2HEAP_FL_CONTIGUOUS == V4L2_HEAP_FL_CONTIGUOUS &&
-	       V4L2HEAP_FL_SELECTED == V4L2_HEAP_FL_SELECTED,
-	       "heap flags differ from the uAPI");
 
 /*
  * struct v4l2heap_entry as 0.2 released it. Callers index arrays of
@@ -182,6 +179,21 @@ struct entry_array {
 	struct v4l2heap_entry *entries;
 	size_t max;
 };
+/*
+ * The uAPI reports a heap's capabilities as DMA_HEAP_CAP_* values apart
+ * from its V4L2 flags; the library keeps the one set of flags its
+ * entries always had.
+ */
+static uint32_t entry_flags(uint32_t v4l2_flags, uint32_t heap_caps)
+{
+	uint32_t flags = 0;
+
+	if (heap_caps & V4L2HEAP_CAP_CONTIGUOUS)
+		flags |= V4L2HEAP_FL_CONTIGUOUS;
+	if (v4l2_flags & V4L2_HEAP_FL_SELECTED)
+		flags |= V4L2HEAP_FL_SELECTED;
+	return flags;
+}
 
 static void store_entry(const struct v4l2_heapdesc *desc, void *data)
 {
@@ -194,7 +206,7 @@ static void store_entry(const struct v4l2_heapdesc *desc, void *data)
 	memset(entry, 0, sizeof(*entry));
 	entry->type = desc->type;
 	entry->usage = desc->usage;
-	entry->flags = desc->flags;
+	entry->flags = entry_flags(desc->flags, desc->heap_caps);
 	copy_name(entry->heap, desc->name, sizeof(entry->heap));
 	copy_name(entry->purpose, desc->purpose, sizeof(entry->purpose));
 	entry->size = desc->size;
@@ -234,7 +246,7 @@ V4L2HEAP_EXPORT int v4l2heap_get(int device_fd, uint32_t type,
 					err);
 	copy_name(heap, arg.name, V4L2HEAP_NAME_MAX);
 	if (flags)
-		*flags = arg.flags;
+		*flags = entry_flags(arg.flags, arg.heap_caps);
 	return 0;
 }
 
@@ -250,7 +262,7 @@ static int s_heap_error(int device_fd, uint32_t type, const char *heap,
 	switch (code) {
 	case -EBUSY:
 		return lv2h_fail_device(err, code, device_fd,
-					"cannot change the heap of the %s queue while the queue has buffers; free them first (or another file handle holds a higher priority)",
+					"cannot change the heap of the %s queue: another file handle owns it (it has buffers or selected a heap) or holds a higher priority",
 					queue);
 	case -EINVAL:
 		if (!heap || !has_queue(device_fd, type))

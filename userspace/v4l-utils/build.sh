@@ -13,10 +13,10 @@
 # built: every optional part of v4l-utils is disabled and ninja builds
 # their two targets.
 #
-# The series carries the heap uAPI in v4l-utils' own copy of videodev2.h,
-# as upstream v4l-utils does; the build checks that it matches the patched
-# kernel's installed uAPI header ($KHDR), so that the tools and the kernel
-# can never disagree on a structure.
+# The series carries the heap uAPI in v4l-utils' own copies of videodev2.h
+# and dma-heap.h, as upstream v4l-utils does; the build checks that they
+# match the patched kernel's installed uAPI headers ($KHDR), so that the
+# tools and the kernel can never disagree on a structure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/paths.sh"
@@ -67,7 +67,8 @@ prepare_tree() {
 	echo "$want" >"$stamp"
 }
 
-# The heap section and the heap lines of the two videodev2.h agree.
+# The heap section and the heap lines of the two videodev2.h agree, and
+# so do the two dma-heap.h.
 check_uapi() {
 	local ours=$SRC/include/linux/videodev2.h theirs=$KHDR/include/linux/videodev2.h
 	[ -f "$theirs" ] || die "no $theirs: build the kernel first (make kernel)"
@@ -77,6 +78,8 @@ check_uapi() {
 	}
 	diff -u <(heap_uapi "$theirs") <(heap_uapi "$ours") >&2 ||
 		die "the series' videodev2.h heap uAPI differs from $theirs"
+	diff -u "$KHDR/include/linux/dma-heap.h" "$SRC/include/linux/dma-heap.h" >&2 ||
+		die "the series' dma-heap.h differs from $KHDR/include/linux/dma-heap.h"
 }
 
 configure() {

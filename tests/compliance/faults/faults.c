@@ -14,21 +14,35 @@
  *   g-reserved      G_HEAP leaves reserved[0] non-zero
  *   s-not-heap      S_HEAP accepts a file that is no heap (EINVAL -> 0)
  *   s-closed-fd     S_HEAP answers EINVAL for a closed fd, not EBADF
- *   s-busy          S_HEAP accepted while the queue is in use, from the
- *                   owner or another file handle (EBUSY -> 0)
+ *   s-busy          S_HEAP accepted from a file handle that does not own
+ *                   the queue (EBUSY -> 0)
+ *   s-owner-busy    S_HEAP refused to a file handle that holds buffers
+ *                   (0 -> EBUSY)
+ *   s-outlives      a selection outlives its file handle: G_HEAP flags the
+ *                   heap last selected on any file handle as selected
+ *   reqbufs-owned   REQBUFS accepted from a file handle that does not own
+ *                   the queue (EBUSY -> 0)
  *   s-no-selected   S_HEAP and G_HEAP do not flag the selection
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <linux/videodev2.h>
 
+#define MAX_FDS	1024
+
 static int (*real_ioctl)(int, unsigned long, ...);
+
+/* s-owner-busy: which file descriptors hold buffers */
+static bool holds_buffers[MAX_FDS];
+/* s-outlives: the heap last selected, on any file descriptor */
+static char last_selected[sizeof(((struct v4l2_heap *)0)->name)];
 
 static int fault(const char *name)
 {
@@ -60,6 +74,16 @@ int ioctl(int fd, unsigned long req, ...)
 		((struct v4l2_requestbuffers *)arg)->capabilities &= ~V4L2_BUF_CAP_SUPPORTS_HEAPS;
 	if (req == VIDIOC_CREATE_BUFS && !ret && fault("caps-no-heaps"))
 		((struct v4l2_create_buffers *)arg)->capabilities &= ~V4L2_BUF_CAP_SUPPORTS_HEAPS;
+	if (req == VIDIOC_REQBUFS && ret && errno == EBUSY && fault("reqbufs-owned"))
+		ret = 0;
+
+	if (fd >= 0 && fd < MAX_FDS && !ret) {
+		if (req == VIDIOC_REQBUFS)
+			holds_buffers[fd] = ((struct v4l2_requestbuffers *)arg)->count;
+		if (req == VIDIOC_CREATE_BUFS &&
+		    ((struct v4l2_create_buffers *)arg)->count)
+			holds_buffers[fd] = true;
+	}
 
 	if (req == VIDIOC_ENUM_HEAPS) {
 		struct v4l2_heapdesc *d = arg;
@@ -93,6 +117,16 @@ int ioctl(int fd, unsigned long req, ...)
 			errno = EINVAL;
 		if (req == VIDIOC_S_HEAP && ret && err == EBUSY && fault("s-busy"))
 			ret = 0;
+		if (req == VIDIOC_S_HEAP && !ret && fd >= 0 && fd < MAX_FDS &&
+		    holds_buffers[fd] && fault("s-owner-busy")) {
+			errno = EBUSY;
+			ret = -1;
+		}
+		if (req == VIDIOC_S_HEAP && !ret)
+			strcpy(last_selected, h->fd >= 0 ? (const char *)h->name : "");
+		if (req == VIDIOC_G_HEAP && !ret && fault("s-outlives") &&
+		    !strcmp((const char *)h->name, last_selected))
+			h->flags |= V4L2_HEAP_FL_SELECTED;
 		if (!ret && fault("s-no-selected"))
 			h->flags &= ~V4L2_HEAP_FL_SELECTED;
 	}

@@ -29,9 +29,11 @@ _Static_assert(offsetof(struct v4l2_heapdesc, purpose_id) == 124,
 	       "v4l2_heapdesc.purpose_id offset");
 _Static_assert(offsetof(struct v4l2_heapdesc, bytes) == 128,
 	       "v4l2_heapdesc.bytes offset");
+_Static_assert(offsetof(struct v4l2_heapdesc, heap_caps) == 136,
+	       "v4l2_heapdesc.heap_caps offset");
 _Static_assert(sizeof(struct v4l2_heap) == 112, "v4l2_heap size");
-_Static_assert(offsetof(struct v4l2_heap, reserved) == 76,
-	       "v4l2_heap.reserved offset");
+_Static_assert(offsetof(struct v4l2_heap, heap_caps) == 76,
+	       "v4l2_heap.heap_caps offset");
 
 bool all_zero(const void *p, size_t size)
 {

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <linux/dma-heap.h>
+
 #include "heap-ioctl.h"
 
 #define CONTROL_NAME	"Require Contiguous Memory"
@@ -49,7 +51,7 @@ static unsigned int contiguous_entries(int fd, uint32_t type,
 	if (enumerate(fd, type, list))
 		list->n = 0;
 	for (i = 0; i < list->n; i++)
-		n += !!(list->e[i].flags & V4L2_HEAP_FL_CONTIGUOUS);
+		n += !!(list->e[i].heap_caps & DMA_HEAP_CAP_CONTIGUOUS);
 	return n;
 }
 
@@ -74,12 +76,12 @@ static void check_allocation(struct ktap *sub, struct run *run,
 		list.n = 0;
 	active = find(&list, V4L2_HEAP_USAGE_ACTIVE, NULL);
 	ktap_result(sub, n == 2 && active && active->count == 2 &&
-			 !!(active->flags & V4L2_HEAP_FL_CONTIGUOUS) == contig &&
+			 !!(active->heap_caps & DMA_HEAP_CAP_CONTIGUOUS) == contig &&
 			 (pages > 0) == contig,
-		    "%s: %s: 2 buffers in '%s' (flags 0x%x, %u buffers), %llu CMA pages",
+		    "%s: %s: 2 buffers in '%s' (heap_caps 0x%x, %u buffers), %llu CMA pages",
 		    q, contig ? "contiguous" : "any memory",
 		    active ? (const char *)active->name : "", active ?
-		    active->flags : 0, active ? active->count : 0, pages);
+		    active->heap_caps : 0, active ? active->count : 0, pages);
 }
 
 void check_configuration(struct ktap *k, struct run *run, uint32_t type)

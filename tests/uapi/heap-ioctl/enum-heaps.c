@@ -59,12 +59,10 @@ void check_entries(struct ktap *k, uint32_t type, const struct entries *list)
 			    "%s[%u]: heap '%s' is a node under /dev/dma_heap",
 			    q, i, name);
 		ktap_result(&sub, heap_caps(name, &caps) == 0 &&
-				  !!(d->flags & V4L2_HEAP_FL_CONTIGUOUS) ==
-				  !!(caps & 1),
-			    "%s[%u]: CONTIGUOUS flag matches the heap's caps 0x%llx",
-			    q, i, caps);
-		ktap_result(&sub, !(d->flags & ~(V4L2_HEAP_FL_CONTIGUOUS |
-						 V4L2_HEAP_FL_SELECTED)),
+				  d->heap_caps == caps,
+			    "%s[%u]: heap_caps 0x%x are the heap's caps in sysfs, 0x%llx",
+			    q, i, d->heap_caps, caps);
+		ktap_result(&sub, !(d->flags & ~V4L2_HEAP_FL_SELECTED),
 			    "%s[%u]: no undefined flags (0x%x)", q, i, d->flags);
 		ktap_result(&sub, all_zero(d->reserved, sizeof(d->reserved)),
 			    "%s[%u]: reserved fields zeroed", q, i);

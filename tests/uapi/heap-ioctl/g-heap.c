@@ -26,6 +26,7 @@ void check_g_heap(struct ktap *k, struct run *run, uint32_t type,
 			  h.fd == V4L2_HEAP_FD_DEFAULT &&
 			  h.flags == (active->flags & ~V4L2_HEAP_FL_SELECTED) &&
 			  !(h.flags & V4L2_HEAP_FL_SELECTED) &&
+			  h.heap_caps == active->heap_caps &&
 			  all_zero(h.reserved, sizeof(h.reserved)),
 		    "%s: G_HEAP names the active heap '%s', default, reserved cleared",
 		    q, err ? strerror(err) : (const char *)h.name);

@@ -13,8 +13,10 @@
  *   heap-ioctl --unusable DEVICE       the queues use heaps, none of
  *       which is usable
  *   heap-ioctl --unprivileged DEVICE [--heap-fd FD]
- *       as a user who may open DEVICE but no heap: selecting a heap is
- *       impossible without a heap fd, and works with one handed over (FD)
+ *       as a user who may open DEVICE but no heap: the buffers come from
+ *       the driver's default, whatever heap another process selected
+ *       before; selecting a heap is impossible without a heap fd, and
+ *       works with one handed over (FD)
  *   heap-ioctl --configuration DEVICE  a vivid node with heap=system: the
  *       heaps follow its "Require Contiguous Memory" control
  *
@@ -51,7 +53,7 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 	if (!err && list.n > 0) {
 		/* caps, entries, ENUM errors, G_HEAP, S_HEAP errors */
 		planned += 5 + has_format;
-		/* one selection per heap, persistence, reset, in use */
+		/* one selection per heap, its end, reset, ownership */
 		if (active)
 			planned += list.n - count_usage(&list, V4L2_HEAP_USAGE_INTERNAL) +
 				   !run->m2m + 1 + !run->m2m;
@@ -82,11 +84,12 @@ static void check_queue(struct ktap *k, struct run *run, uint32_t type)
 		if (list.e[i].usage != V4L2_HEAP_USAGE_INTERNAL)
 			check_selection(&sub, run, type,
 					(const char *)list.e[i].name);
-	if (!run->m2m)
-		check_persistence(&sub, run, type, dflt);
+	/* The last selection is run->fd's, which owns the queue until then. */
 	check_reset(&sub, run, type, dflt);
-	if (!run->m2m)
-		check_in_use(&sub, run, type, dflt);
+	if (!run->m2m) {
+		check_selection_ends(&sub, run, type, dflt);
+		check_ownership(&sub, run, type, dflt);
+	}
 out:
 	ktap_subtest_end(k, &sub, "%s", buf_type_name(type));
 }

@@ -79,12 +79,12 @@ void check_s_heap_errors(struct ktap *k, struct run *run, uint32_t type,
 			 const struct entries *list);
 void check_selection(struct ktap *k, struct run *run, uint32_t type,
 		     const char *heap);
-void check_persistence(struct ktap *k, struct run *run, uint32_t type,
-		       const char *heap);
+void check_selection_ends(struct ktap *k, struct run *run, uint32_t type,
+			  const char *heap);
 void check_reset(struct ktap *k, struct run *run, uint32_t type,
 		 const char *dflt);
-void check_in_use(struct ktap *k, struct run *run, uint32_t type,
-		  const char *heap);
+void check_ownership(struct ktap *k, struct run *run, uint32_t type,
+		     const char *heap);
 
 /* buffers.c */
 void check_caps(struct ktap *k, struct run *run, uint32_t type, bool heaps);

@@ -2,8 +2,8 @@
 /*
  * VIDIOC_S_HEAP: the errors; a selection that really moves MMAP buffers
  * to another heap, judged by the CMA areas' own page counters rather than
- * by what the ioctls claim; when a queue is busy; how long a selection
- * lasts; and the return to the default.
+ * by what the ioctls claim; who may select and allocate; how long a
+ * selection lasts; and the return to the default.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,6 +187,7 @@ void check_selection(struct ktap *k, struct run *run, uint32_t type,
 	const char *q = buf_type_name(type);
 	const struct v4l2_heapdesc *d;
 	int count, err, heap_fd;
+	uint32_t held;
 	struct entries list;
 	struct v4l2_heap h;
 	struct ktap sub;
@@ -238,12 +239,20 @@ void check_selection(struct ktap *k, struct run *run, uint32_t type,
 	if (single_planar(type))
 		check_other_size(&sub, run, type, heap, d->bytes);
 
-	err = s_heap_named(run->fd, type, heap, NULL);
-	ktap_result(&sub, err == EBUSY, "%s: S_HEAP while buffers exist: %s", q,
-		    strerror(err));
+	/* A selection is for the buffers allocated after it. */
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	held = d ? d->count : 0;
 	err = s_heap(run->fd, type, V4L2_HEAP_FD_DEFAULT, NULL);
-	ktap_result(&sub, err == EBUSY, "%s: reset while buffers exist: %s", q,
-		    strerror(err));
+	enumerate(run->fd, type, &list);
+	d = find(&list, V4L2_HEAP_USAGE_ACTIVE, heap);
+	ktap_result(&sub, !err && held && d && d->count == held,
+		    "%s: the owner returns to the default while buffers exist, and the %u buffers stay in '%s': %s",
+		    q, held, heap, strerror(err));
+	err = s_heap_named(run->fd, type, heap, NULL);
+	ktap_result(&sub, !err,
+		    "%s: the owner selects '%s' again while buffers exist: %s", q,
+		    heap, strerror(err));
 
 	if (!run->m2m) {
 		int other = open(run->device, O_RDWR);
@@ -262,12 +271,13 @@ out:
 }
 
 /*
- * A queue stays in use, and its heap cannot change, from the allocation of
- * buffers until REQBUFS(0), as the RST says: removing every buffer with
- * REMOVE_BUFS leaves it to its owner, and even the owner cannot select.
+ * A heap is selected for its owner's buffers: the file handle that
+ * selects one owns the queue, also without buffers, and other file
+ * handles can neither select nor allocate until it returns to the
+ * default. REMOVE_BUFS does not keep the owner from selecting.
  */
-void check_in_use(struct ktap *k, struct run *run, uint32_t type,
-		  const char *heap)
+void check_ownership(struct ktap *k, struct run *run, uint32_t type,
+		     const char *heap)
 {
 	struct v4l2_create_buffers create = { .count = 1,
 					      .memory = V4L2_MEMORY_MMAP };
@@ -277,7 +287,7 @@ void check_in_use(struct ktap *k, struct run *run, uint32_t type,
 	int other, err;
 
 	ktap_subtest(k, &sub);
-	ktap_plan(&sub, 4);
+	ktap_plan(&sub, 6);
 	create.format.type = type;
 	err = ioctl_errno(run->fd, VIDIOC_G_FMT, &create.format);
 	if (!err)
@@ -296,28 +306,38 @@ void check_in_use(struct ktap *k, struct run *run, uint32_t type,
 		    "%s: S_HEAP from a file handle that does not own the queue: %s",
 		    q, strerror(err));
 	err = s_heap_named(run->fd, type, heap, NULL);
-	ktap_result(&sub, err == EBUSY,
+	ktap_result(&sub, !err,
 		    "%s: S_HEAP from the owner of a queue without buffers: %s",
 		    q, strerror(err));
 
 	reqbufs(run->fd, type, 0);
+	err = -reqbufs(other, type, 1);
+	ktap_result(&sub, err == EBUSY,
+		    "%s: REQBUFS from another file handle while the owner's selection lasts: %s",
+		    q, strerror(err));
+	err = s_heap_named(other, type, heap, NULL);
+	ktap_result(&sub, err == EBUSY,
+		    "%s: S_HEAP from another file handle while the owner's selection lasts: %s",
+		    q, strerror(err));
+
+	s_heap(run->fd, type, V4L2_HEAP_FD_DEFAULT, NULL);
 	err = s_heap_named(other, type, heap, NULL);
 	ktap_result(&sub, !err,
-		    "%s: S_HEAP from another file handle once the queue has no owner: %s",
+		    "%s: S_HEAP from another file handle once the owner returned to the default: %s",
 		    q, strerror(err));
 	s_heap(other, type, V4L2_HEAP_FD_DEFAULT, NULL);
 	close(other);
 out:
-	ktap_subtest_end(k, &sub, "%s: a queue in use keeps its heap", q);
+	ktap_subtest_end(k, &sub, "%s: a selection belongs to its file handle", q);
 }
 
 /*
- * On a device node the selection, like the format, outlives the file
- * handle that made it and the file handle that owned the queue's buffers.
- * One result of @k.
+ * Even on a device node, whose format outlives every file handle, a
+ * selection ends with the file handle that made it, and with it the
+ * ownership of the queue. One result of @k.
  */
-void check_persistence(struct ktap *k, struct run *run, uint32_t type,
-		       const char *heap)
+void check_selection_ends(struct ktap *k, struct run *run, uint32_t type,
+			  const char *heap)
 {
 	const char *q = buf_type_name(type);
 	struct v4l2_heap h;
@@ -330,10 +350,11 @@ void check_persistence(struct ktap *k, struct run *run, uint32_t type,
 	close(other);
 	if (!err)
 		err = g_heap(run->fd, type, &h);
-	ktap_result(k, !err && (h.flags & V4L2_HEAP_FL_SELECTED) &&
-			  !strcmp((const char *)h.name, heap),
-		    "%s: the selection outlives the owner of the buffers: %s",
-		    q, err ? strerror(err) : (const char *)h.name);
+	if (!err)
+		err = -reqbufs(run->fd, type, 0);
+	ktap_result(k, !err && !(h.flags & V4L2_HEAP_FL_SELECTED),
+		    "%s: closing the file handle that selected '%s' ends the selection and the ownership: %s",
+		    q, heap, err ? strerror(err) : (const char *)h.name);
 }
 
 /* One result of @k. */

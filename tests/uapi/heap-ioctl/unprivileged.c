@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Run by a user who may open the device but no heap node: selecting a
- * heap is impossible without a heap fd, and works with one handed over.
+ * Run by a user who may open the device but no heap node: a heap another
+ * process selected is not where this user's buffers come from, selecting
+ * a heap is impossible without a heap fd, and works with one handed over.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,14 +16,15 @@ void check_unprivileged(struct ktap *k, struct run *run, uint32_t type,
 			int heap_fd)
 {
 	const char *q = buf_type_name(type);
+	unsigned long long cma_before, cma_delta;
 	struct v4l2_heap before, after;
 	struct entries list;
 	const char *name;
 	struct ktap sub;
-	int fd, err;
+	int fd, err, count;
 
 	ktap_subtest(k, &sub);
-	ktap_plan(&sub, 4 + (heap_fd >= 0));
+	ktap_plan(&sub, 5 + (heap_fd >= 0));
 	err = enumerate(run->fd, type, &list);
 	if (!ktap_result(&sub, !err && list.n > 0,
 			 "%s: an unprivileged user may enumerate (%u entries)",
@@ -30,6 +32,21 @@ void check_unprivileged(struct ktap *k, struct run *run, uint32_t type,
 		goto out;
 	g_heap(run->fd, type, &before);
 	name = (const char *)list.e[list.n - 1].name;
+
+	/*
+	 * The suite had root select a CMA heap with a process that has
+	 * ended; this user may not open that heap, nor allocate from it.
+	 */
+	cma_before = cma_pages();
+	count = reqbufs(run->fd, type, 2);
+	cma_delta = cma_pages() - cma_before;
+	reqbufs(run->fd, type, 0);
+	ktap_result(&sub, count > 0 && !cma_delta &&
+			  !(before.flags & V4L2_HEAP_FL_SELECTED),
+		    "%s: no selection left behind by another process: G_HEAP '%s'%s, REQBUFS %d, %llu CMA pages allocated",
+		    q, (const char *)before.name,
+		    before.flags & V4L2_HEAP_FL_SELECTED ? " (selected)" : "",
+		    count, cma_delta);
 
 	fd = open_heap(name, O_RDONLY);
 	ktap_result(&sub, fd < 0 && errno == EACCES,

@@ -740,6 +740,7 @@ static void test_selected_heap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vb2_g_heap(q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, "system");
 	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_SELECTED);
+	KUNIT_EXPECT_EQ(test, h.heap_caps, 0);
 	KUNIT_EXPECT_EQ(test, h.fd, V4L2_HEAP_FD_DEFAULT);
 
 	priv = alloc_plane(test, &ctx->a);
@@ -753,7 +754,8 @@ static void test_selected_heap(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, q->selected_heap);
 	KUNIT_ASSERT_EQ(test, vb2_g_heap(q, &h), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)h.name, TEST_HEAP);
-	KUNIT_EXPECT_EQ(test, h.flags, V4L2_HEAP_FL_CONTIGUOUS);
+	KUNIT_EXPECT_EQ(test, h.flags, 0);
+	KUNIT_EXPECT_EQ(test, h.heap_caps, DMA_HEAP_CAP_CONTIGUOUS);
 
 	/* ...and is never fallen back from: userspace asked for it. */
 	q->selected_heap = dma_heap_get(test_heap);
@@ -810,7 +812,7 @@ static void test_enum_heaps(struct kunit *test)
 		}
 		/* Only contiguous heaps can serve this queue. */
 		queue_entries++;
-		KUNIT_EXPECT_TRUE(test, d.flags & V4L2_HEAP_FL_CONTIGUOUS);
+		KUNIT_EXPECT_TRUE(test, d.heap_caps & DMA_HEAP_CAP_CONTIGUOUS);
 		if (!strcmp((char *)d.name, TEST_HEAP)) {
 			KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_ACTIVE);
 			test_heap_active = true;
@@ -1192,7 +1194,8 @@ static void test_compatible_heaps(struct kunit *test)
 	expect_alloc_from(test, &ctx->a, CMA_HEAP);
 	KUNIT_ASSERT_EQ(test, queue_entry(&ctx->a, 0, &d), 0);
 	KUNIT_EXPECT_STREQ(test, (char *)d.name, CMA_HEAP);
-	KUNIT_EXPECT_EQ(test, d.flags, V4L2_HEAP_FL_CONTIGUOUS | V4L2_HEAP_FL_SELECTED);
+	KUNIT_EXPECT_EQ(test, d.flags, V4L2_HEAP_FL_SELECTED);
+	KUNIT_EXPECT_EQ(test, d.heap_caps, DMA_HEAP_CAP_CONTIGUOUS);
 	for (i = 1; !queue_entry(&ctx->a, i, &d); i++) {
 		KUNIT_EXPECT_EQ(test, d.usage, V4L2_HEAP_USAGE_COMPATIBLE);
 		cma_listed |= !strcmp((char *)d.name, CMA_HEAP);
@@ -1262,9 +1265,9 @@ static int owner_refs(void)
 
 /*
  * VIDIOC_S_HEAP without the file descriptor: a selection takes the heap's
- * reference, is refused while the queue is busy or for a heap the queue
- * may not use, and a failure leaves the previous selection and every
- * reference as they were.
+ * reference, is accepted while the queue holds buffers, for those it
+ * allocates next, is refused for a heap the queue may not use, and a
+ * failure leaves the previous selection and every reference as they were.
  */
 static void test_select(struct kunit *test)
 {
@@ -1285,9 +1288,9 @@ static void test_select(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, owner_refs(), refs + 1);
 
 	q->is_busy = 1;
-	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, NULL, &e), -EBUSY);
-	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, dma_heap_get(test_heap), &e),
-			-EBUSY);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, NULL, &e), 0);
+	KUNIT_EXPECT_NULL(test, q->selected_heap);
+	KUNIT_EXPECT_EQ(test, vb2_queue_select_heap(q, dma_heap_get(test_heap), &e), 0);
 	q->is_busy = 0;
 	KUNIT_EXPECT_PTR_EQ(test, q->selected_heap, test_heap);
 

@@ -369,14 +369,14 @@ EXPORT_SYMBOL_GPL(vb2_queue_active_heap);
  * @heap:	the heap, referenced, or NULL to return to the queue's policy
  * @entry:	filled in as vb2_queue_active_heap() does on success
  *
- * The queue's MMAP buffers come from @heap, without fallback, until the
- * selection changes or vb2_queue_release_heap() is called. Takes over the caller's
- * reference to @heap. Must be called with the queue's lock held.
+ * The queue's MMAP buffers allocated from now on come from @heap, without
+ * fallback, until the selection changes or vb2_queue_release_heap() is
+ * called; buffers allocated before keep their memory. Takes over the
+ * caller's reference to @heap. Must be called with the queue's lock held.
  *
- * Return: 0; -ENOTTY if @q does not use heaps; -EBUSY while the queue is
- * in use; -EINVAL if the queue may not allocate from @heap; -ENODEV when
- * returning to a policy none of whose heaps is usable. On failure the
- * previous selection stays.
+ * Return: 0; -ENOTTY if @q does not use heaps; -EINVAL if the queue may
+ * not allocate from @heap; -ENODEV when returning to a policy none of
+ * whose heaps is usable. On failure the previous selection stays.
  */
 VISIBLE_IF_KUNIT int vb2_queue_select_heap(struct vb2_queue *q,
 					   struct dma_heap *heap,
@@ -386,10 +386,6 @@ VISIBLE_IF_KUNIT int vb2_queue_select_heap(struct vb2_queue *q,
 
 	if (!vb2_queue_uses_heaps(q)) {
 		ret = -ENOTTY;
-		goto out;
-	}
-	if (vb2_is_busy(q)) {
-		ret = -EBUSY;
 		goto out;
 	}
 	if (heap && !vb2_heap_compatible(q, heap, q->dev)) {
@@ -436,13 +432,15 @@ EXPORT_SYMBOL_GPL(vb2_queue_select_heap_file);
 
 /**
  * vb2_queue_release_heap() - drop the heap userspace selected for a queue
- * @q: the queue, going away for good
+ * @q: the queue
  *
- * vb2_queue_release() does not drop the selection: like a format, it
- * outlives the buffers and the file handle it was made with. The V4L2
- * helpers that tear queues down, vb2_video_unregister_device() and
- * v4l2_m2m_ctx_release(), call this; a driver whose queues go away
- * otherwise calls it itself.
+ * A selection ends with the file handle that made it, so that a process
+ * never allocates from a heap another process selected: the heap may be
+ * one it could not open. vb2_queue_release() does not drop it, since the
+ * selection outlives the buffers. The V4L2 helpers that release a queue's
+ * owner or the queue itself, _vb2_fop_release(),
+ * vb2_video_unregister_device() and v4l2_m2m_ctx_release(), call this; a
+ * driver that does neither otherwise calls it itself.
  */
 void vb2_queue_release_heap(struct vb2_queue *q)
 {
